@@ -1,0 +1,61 @@
+"""The ``orbit`` command: one argparse parser, each feature module adds its sub-commands.
+
+A feature module exposes ``register(subparsers)``; each parser it adds sets
+``func=callable(args) -> int``. Errors a person can fix (``OrbitError``) print one line to
+stderr and exit 2; nothing prints a traceback for them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .errors import OrbitError
+
+# The modules that add sub-commands, in the order their commands are listed in --help.
+COMMAND_MODULES = (
+    "pytest_testorbit.report.cli",  # report, runs, flaky
+    "pytest_testorbit.store.cli",  # db upgrade, db flush
+    "pytest_testorbit.schedule.cli",  # schedule add|list|update|cancel, scheduler
+    "pytest_testorbit.schema",  # schema
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="orbit",
+        description="Reports, trends, flaky groups and schedules for pytest-testorbit suites.",
+    )
+    parser.add_argument("--version", action="version", version=f"orbit {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # a real import error inside the module: show it
+                raise
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except OrbitError as exc:
+        print(f"orbit: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover - python -m pytest_testorbit.cli
+    sys.exit(main())

@@ -1,0 +1,249 @@
+"""Templates in case files: Jinja2 in a sandbox, compiled once, rendered per request.
+
+A string without ``{{``/``{%`` is a constant and is never touched again. A string that is one
+``{{ expression }}`` and nothing else keeps the type of its value (``qty: "{{ qty }}"`` sends
+an integer). Plain ``{{ name }}`` and ``{{ name.attr }}`` lookups, alone or inside text,
+skip Jinja altogether: they are most templates in practice, and rendering them is the hot
+path of every chained request. Everything else goes through the sandbox; no Python is ever
+evaluated from a case file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined
+from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .errors import TemplateRenderError, did_you_mean
+
+Context = Mapping[str, Any]
+Render = Callable[[Context], Any]
+
+_MARKERS = ("{{", "{%", "{#")
+_NAME = r"[^\W\d]\w*"
+_LOOKUP = re.compile(rf"\{{\{{\s*({_NAME}(?:\.{_NAME})*)\s*\}}\}}")
+_WHOLE_LOOKUP = re.compile(rf"\A\{{\{{\s*({_NAME}(?:\.{_NAME})*)\s*\}}\}}\Z")
+_WHOLE_EXPRESSION = re.compile(r"\A\{\{(.*)\}\}\Z", re.DOTALL)
+
+
+class SecretRegistry:
+    """The values that must never be shown: named secrets and everything read from ``env.``."""
+
+    def __init__(self) -> None:
+        self._values: set[str] = set()
+        self._ordered: list[str] = []
+
+    def add(self, value: Any) -> None:
+        text = str(value) if value is not None else ""
+        if text and text not in self._values:
+            self._values.add(text)
+            # Longest first, so that a secret containing another is masked whole.
+            self._ordered = sorted(self._values, key=len, reverse=True)
+
+    def __bool__(self) -> bool:
+        return bool(self._values)
+
+    def mask(self, text: str) -> str:
+        for value in self._ordered:
+            if value in text:
+                text = text.replace(value, "***")
+        return text
+
+    def mask_value(self, value: Any) -> Any:
+        """``mask`` through lists and mappings, for variables and bodies shown to people."""
+        if not self._ordered:
+            return value
+        if isinstance(value, str):
+            return self.mask(value)
+        if isinstance(value, Mapping):
+            return {key: self.mask_value(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self.mask_value(item) for item in value]
+        return value
+
+
+class EnvReader:
+    """``{{ env.NAME }}``: the process environment; every value read becomes a secret."""
+
+    def __init__(self, secrets: SecretRegistry, environ: Mapping[str, str] | None = None) -> None:
+        self._secrets = secrets
+        self._environ = os.environ if environ is None else environ
+
+    def __getitem__(self, name: str) -> str:
+        value = self._environ[name]
+        self._secrets.add(value)
+        return value
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._environ
+
+
+class _Undefined(StrictUndefined):
+    """StrictUndefined whose message says what to do about an unset variable."""
+
+    @property
+    def _undefined_message(self) -> str:
+        if isinstance(self._undefined_obj, EnvReader):
+            return f"environment variable {self._undefined_name} is not set"
+        return str(super()._undefined_message)
+
+
+def _native_or_none(value: Any) -> Any:
+    return None if isinstance(value, Undefined) else value
+
+
+class Templates:
+    """Compiles template strings once (cached by source) and renders them against variables."""
+
+    def __init__(self, globals: Mapping[str, Any] | None = None) -> None:
+        self.secrets = SecretRegistry()
+        self.env = ImmutableSandboxedEnvironment(
+            undefined=_Undefined, autoescape=False, keep_trailing_newline=True
+        )
+        self.env.globals["env"] = EnvReader(self.secrets)
+        if globals:
+            self.env.globals.update(globals)
+        self._cache: dict[str, Render | None] = {}
+
+    def add_globals(self, values: Mapping[str, Any]) -> None:
+        self.env.globals.update(values)
+
+    # -- compiling -------------------------------------------------------------------------
+
+    def compile_string(self, source: str) -> Render | None:
+        """A renderer for ``source``, or None when it holds no template at all.
+
+        Raises ``jinja2.TemplateSyntaxError``; the loader turns it into a case-file error.
+        """
+        try:
+            return self._cache[source]
+        except KeyError:
+            pass
+        render = self._compile_string(source)
+        self._cache[source] = render
+        return render
+
+    def _compile_string(self, source: str) -> Render | None:
+        if not any(marker in source for marker in _MARKERS):
+            return None
+        whole = _WHOLE_LOOKUP.match(source)
+        if whole:
+            return self._lookup(whole.group(1))
+        if _WHOLE_EXPRESSION.match(source) and "}}" not in source[2:-2]:
+            expression = self.env.compile_expression(source[2:-2], undefined_to_none=False)
+            return lambda context: _native_or_none(self._call(expression, context))
+        pieces = _LOOKUP.split(source)
+        if "{" not in "".join(pieces[::2]):
+            return self._concat(pieces)
+        template = self.env.from_string(source)
+        return lambda context: self._call(template.render, context)
+
+    def _lookup(self, dotted: str) -> Render:
+        first, *rest = dotted.split(".")
+        env_getattr = self.env.getattr
+
+        def render(context: Context) -> Any:
+            if first in context:
+                value = context[first]
+            elif first in self.env.globals:
+                value = self.env.globals[first]
+            else:
+                raise self._unknown(first, context)
+            for attribute in rest:
+                value = env_getattr(value, attribute)
+                if isinstance(value, Undefined):
+                    raise TemplateRenderError(
+                        f"{{{{ {dotted} }}}}: {value._undefined_message}"
+                    )
+            return value
+
+        return render
+
+    def _concat(self, pieces: list[str]) -> Render:
+        parts: list[tuple[bool, Any]] = []
+        for index, piece in enumerate(pieces):
+            if index % 2:
+                parts.append((True, self._lookup(piece)))
+            elif piece:
+                parts.append((False, piece))
+
+        def render(context: Context) -> str:
+            return "".join(str(part(context)) if is_lookup else part for is_lookup, part in parts)
+
+        return render
+
+    def compile_value(self, value: Any) -> Render | None:
+        """A renderer for a whole YAML value (nested mappings and lists), or None if constant."""
+        if isinstance(value, str):
+            return self.compile_string(value)
+        if isinstance(value, Mapping):
+            compiled = {key: self.compile_value(item) for key, item in value.items()}
+            if not any(compiled.values()):
+                return None
+            items = [(key, compiled[key], item) for key, item in value.items()]
+            return lambda context: {
+                key: render(context) if render else item for key, render, item in items
+            }
+        if isinstance(value, list):
+            renders = [self.compile_value(item) for item in value]
+            if not any(renders):
+                return None
+            pairs = list(zip(renders, value))
+            return lambda context: [render(context) if render else item for render, item in pairs]
+        return None
+
+    # -- rendering -------------------------------------------------------------------------
+
+    def _unknown(self, name: str, context: Context) -> TemplateRenderError:
+        known = sorted(set(context) | {key for key in self.env.globals if key not in _JINJA_GLOBALS})
+        hint = did_you_mean(name, known)
+        message = f"undefined variable '{name}'"
+        if hint:
+            message += f" (did you mean '{hint}'?)"
+        return TemplateRenderError(f"{message}; variables in play: {', '.join(known) or 'none'}")
+
+    def _call(self, function: Callable[..., Any], context: Context) -> Any:
+        try:
+            return function(context)
+        except UndefinedError as exc:
+            raise TemplateRenderError(str(exc)) from None
+        except SecurityError as exc:
+            raise TemplateRenderError(f"not allowed in a template: {exc}") from None
+        except TemplateRenderError:
+            raise
+        except Exception as exc:
+            raise TemplateRenderError(f"{type(exc).__name__}: {exc}") from None
+
+
+_JINJA_GLOBALS = frozenset(ImmutableSandboxedEnvironment().globals)
+
+
+def render(render_function: Render | None, value: Any, context: Context) -> Any:
+    """Apply a compiled renderer, or hand back the constant it stood for."""
+    return render_function(context) if render_function else value
+
+
+def template_syntax_message(error: TemplateSyntaxError) -> str:
+    return f"template syntax error: {error.message}"
+
+
+def names_in(sources: Iterable[str]) -> set[str]:
+    """Plain variable names used by simple lookups; for 'did you mean' hints at load time."""
+    found: set[str] = set()
+    for source in sources:
+        for match in _LOOKUP.finditer(source):
+            found.add(match.group(1).split(".")[0])
+    return found

@@ -1,0 +1,119 @@
+"""YAML loading that remembers where every mapping and key came from.
+
+Mappings load as ``LineDict`` and sequences as ``LineList``: plain ``dict`` and ``list``
+subclasses that carry 1-based line numbers, so every later error can point at the line a
+person has to edit. PyYAML's C parser is used when it is installed; construction stays in
+Python either way, which is where the line numbers are read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from .errors import CaseFileError
+
+try:
+    _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]  # same API
+except AttributeError:  # PyYAML built without libyaml
+    _BaseLoader = yaml.SafeLoader
+
+
+class LineDict(dict[Any, Any]):
+    """A mapping from YAML, with the line of the mapping and of each key."""
+
+    __slots__ = ("key_lines", "line")
+
+    def __init__(self, line: int = 0) -> None:
+        super().__init__()
+        self.line = line
+        self.key_lines: dict[Any, int] = {}
+
+    def line_of(self, key: Any) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LineList(list[Any]):
+    """A sequence from YAML, with its own line and the line of each item."""
+
+    __slots__ = ("item_lines", "line")
+
+    def __init__(self, line: int = 0) -> None:
+        super().__init__()
+        self.line = line
+        self.item_lines: list[int] = []
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+def line_of(container: Any, key: Any, default: int = 0) -> int:
+    """The line of ``container[key]``, for any container that came from this loader."""
+    if isinstance(container, (LineDict, LineList)):
+        return container.line_of(key)
+    return default
+
+
+class _DuplicateKey(yaml.MarkedYAMLError):
+    pass
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]  # the base is picked at import
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Any:
+    data = LineDict(node.start_mark.line + 1)
+    yield data
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in data.key_lines:
+            raise _DuplicateKey(
+                None, None, f"duplicate key {key!r}: a key may appear once", key_node.start_mark
+            )
+        data[key] = loader.construct_object(value_node, deep=True)
+        data.key_lines[key] = key_node.start_mark.line + 1
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> Any:
+    data = LineList(node.start_mark.line + 1)
+    yield data
+    for child in node.value:
+        data.append(loader.construct_object(child, deep=True))
+        data.item_lines.append(child.start_mark.line + 1)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+
+
+def load_documents(text: str, path: str) -> list[tuple[Any, int]]:
+    """Every non-empty document of ``text`` with its first line; YAML errors name the line."""
+    try:
+        documents = []
+        loader = _Loader(text)
+        try:
+            while loader.check_node():
+                node = loader.get_node()
+                if node is None:
+                    continue
+                data = loader.construct_document(node)
+                if data is not None:
+                    documents.append((data, node.start_mark.line + 1))
+        finally:
+            loader.dispose()
+        return documents
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or "invalid YAML"
+        if exc.context and not isinstance(exc, _DuplicateKey):
+            problem = f"{exc.context}, {problem}"
+        snippet = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else None
+        raise CaseFileError(
+            f"YAML syntax error: {problem}", path=path, line=line, snippet=snippet
+        ) from None
+    except yaml.YAMLError as exc:
+        raise CaseFileError(f"YAML error: {exc}", path=path) from None
