@@ -115,3 +115,4 @@ class RunInfo:
     git_commit: str | None = None
     git_branch: str | None = None
     host: str | None = None
+    schedule_id: int | None = None  # the schedule that started the run (ORBIT_SCHEDULE_ID)

@@ -1,0 +1,156 @@
+"""Collection: a case file → its groups → one pytest item per step.
+
+The shape is pytest's own non-Python example (File → Item), with a group collector in
+between so node ids read ``path::group::step`` and the group's state (variables, HTTP
+session) lives on one node that pytest sets up once and tears down after its last step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .errors import CaseFileError, OrbitError, ReplayFailed, StepFailed
+from .loader import CASE_SUFFIXES
+from .model import Group, Step
+from .runner import GroupRun, StepSkipped, run_step
+from .session import SESSION_KEY, OrbitSession
+
+BLOCKED, SKIPPED = "blocked", "skipped"
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if file_path.name.endswith(CASE_SUFFIXES):
+        return CaseFile.from_parent(parent, path=file_path)
+    return None
+
+
+class CaseFile(pytest.File):
+    """One ``*.orbit.yaml`` file; each YAML document in it is a group."""
+
+    def collect(self) -> Iterator[pytest.Collector]:
+        orbit = self.config.stash[SESSION_KEY]
+        loader = orbit.loader
+        groups = loader.load(self.path)
+        if groups:
+            orbit.environment  # noqa: B018  # render the environment now: its errors are collection errors
+        registered = set(self.config.getini("markers"))
+        for group in groups:
+            for tag in group.tags:
+                if not any(line.split(":")[0].strip() == tag for line in registered):
+                    self.config.addinivalue_line("markers", f"{tag}: case group tag")
+                    registered.add(tag)
+            for param_id, row in group.instances:
+                name = f"{group.id}[{param_id}]" if param_id else group.id
+                node = GroupNode.from_parent(self, name=name, group=group, param_id=param_id, row=row)
+                for tag in group.tags:
+                    node.add_marker(tag)
+                yield node
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]  # pytest allows str
+        if isinstance(excinfo.value, (CaseFileError, OrbitError)):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+
+class GroupNode(pytest.Collector):
+    """One group instance: holds its variables and session while its steps run."""
+
+    def __init__(self, *, group: Group, param_id: str, row: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.group = group
+        self.param_id = param_id
+        self.row = row
+        self.run: GroupRun | None = None
+        self.next_index = 0  # steps before this one ran (as items or as replays)
+        self.blocked_by: str | None = None
+        self.planned: list[str] = []  # ids of this group's steps selected in this session
+
+    def collect(self) -> Iterator[pytest.Item]:
+        for index, step in enumerate(self.group.steps):
+            yield StepItem.from_parent(self, name=step.id, step=step, index=index)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, self.group.line - 1, self.name
+
+    def setup(self) -> None:
+        self.next_index, self.blocked_by = 0, None
+
+    def teardown(self) -> None:
+        if self.run is not None:
+            self.run.close()
+            self.run = None
+
+    def group_run(self) -> GroupRun:
+        if self.run is None:
+            orbit: OrbitSession = self.config.stash[SESSION_KEY]
+            self.run = GroupRun(
+                orbit.loader.templates, orbit.environment, self.group.variables, self.row
+            )
+        return self.run
+
+
+class StepItem(pytest.Item):
+    """One step: a real pytest item, selectable and reported on its own."""
+
+    parent: GroupNode
+
+    def __init__(self, *, step: Step, index: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.step = step
+        self.index = index
+        self.orbit_outcome: str | None = None  # blocked or skipped, when this step did not run
+        self.orbit_message: str | None = None
+
+    @property
+    def where(self) -> str:
+        orbit: OrbitSession = self.config.stash[SESSION_KEY]
+        return f"{orbit.relative(self.path)}:{self.step.line}"
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, self.step.line - 1, f"{self.parent.name}::{self.step.id}"
+
+    def setup(self) -> None:
+        node = self.parent
+        if node.blocked_by is not None and node.group.on_failure == "stop":
+            self._skip(BLOCKED, f"blocked by {node.blocked_by}")
+        run = node.group_run()
+        orbit: OrbitSession = self.config.stash[SESSION_KEY]
+        while node.next_index < self.index:
+            earlier = node.group.steps[node.next_index]
+            node.next_index += 1
+            if orbit.replay == "skip":
+                continue
+            try:
+                run_step(earlier, run, f"{orbit.relative(self.path)}:{earlier.line}")
+            except StepSkipped:
+                continue
+            except StepFailed as exc:
+                node.blocked_by = earlier.id
+                raise ReplayFailed(
+                    f"step '{self.step.id}' could not run: replaying the earlier step "
+                    f"'{earlier.id}' ({orbit.relative(self.path)}:{earlier.line}) failed\n{exc}"
+                ) from None
+
+    def _skip(self, outcome: str, reason: str) -> None:
+        self.orbit_outcome, self.orbit_message = outcome, reason
+        pytest.skip(reason)
+
+    def runtest(self) -> None:
+        node = self.parent
+        node.next_index = self.index + 1
+        try:
+            run_step(self.step, node.group_run(), self.where)
+        except StepSkipped as exc:
+            self._skip(SKIPPED, str(exc))
+        except StepFailed:
+            node.blocked_by = self.step.id
+            raise
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]  # pytest allows str
+        if isinstance(excinfo.value, OrbitError):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))

@@ -1,0 +1,56 @@
+"""JSONPath expressions, parsed once and cached: jsonpath-ng's extended syntax.
+
+jsonpath-ng's lexer only takes ASCII member names; RFC 9535 allows any script unquoted
+(``$.data.用户``), so such names are quoted before parsing.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+_MISSING = object()
+_UNQUOTED_MEMBER = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\.([^\W\d][\w-]*)""")
+
+
+def _quote_non_ascii(path: str) -> str:
+    def quote(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name is None or name.isascii():
+            return match.group(0)
+        return f".'{name}'"
+
+    return _UNQUOTED_MEMBER.sub(quote, path)
+
+
+class JsonPath:
+    """One compiled path: ``find`` gives the value it matches, the list of several, or MISSING."""
+
+    __slots__ = ("_expression", "source")
+
+    MISSING = _MISSING
+
+    def __init__(self, source: str) -> None:
+        from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
+        from jsonpath_ng.ext import parse
+
+        self.source = source
+        try:
+            self._expression = parse(_quote_non_ascii(source))
+        except (JsonPathLexerError, JsonPathParserError, Exception) as exc:  # noqa: B014  # the lexer raises plain Exception too
+            raise ValueError(str(exc).strip()) from None
+
+    def find(self, document: Any) -> Any:
+        matches = self._expression.find(document)
+        if not matches:
+            return _MISSING
+        if len(matches) == 1:
+            return matches[0].value
+        return [match.value for match in matches]
+
+
+@lru_cache(maxsize=4096)
+def compile_path(source: str) -> JsonPath:
+    """The parsed path (raises ValueError with jsonpath-ng's reason when it does not parse)."""
+    return JsonPath(source)

@@ -1,0 +1,193 @@
+"""Matchers: ``{gt: 3}``, ``{type: string}``, ``{one_of: [new, paid]}``...
+
+A plain value means ``eq``; a mapping is always a matcher (``{eq: {...}}`` compares an
+object). Each check returns None when it holds, or a short sentence saying what was wrong.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+MISSING: Any = object()  # the value of a path or header that is not there
+
+TYPES: dict[str, Callable[[Any], bool]] = {
+    "string": lambda v: isinstance(v, str),
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, dict),
+    "null": lambda v: v is None,
+}
+
+
+def _json_type(value: Any) -> str:
+    for name in ("boolean", "integer", "number", "string", "array", "object", "null"):
+        if TYPES[name](value):
+            return name
+    return type(value).__name__
+
+
+def _equal(actual: Any, expected: Any) -> bool:
+    # 1 == True in Python, but not in JSON: a boolean only equals a boolean.
+    if isinstance(actual, bool) or isinstance(expected, bool):
+        return type(actual) is type(expected) and actual == expected
+    return bool(actual == expected)
+
+
+def _compare(op: str, symbol: str) -> Callable[[Any, Any], str | None]:
+    compare: Callable[[Any, Any], bool] = {
+        "gt": lambda a, e: a > e,
+        "ge": lambda a, e: a >= e,
+        "lt": lambda a, e: a < e,
+        "le": lambda a, e: a <= e,
+    }[op]
+
+    def check(actual: Any, expected: Any) -> str | None:
+        try:
+            return None if compare(actual, expected) else f"expected {symbol} {expected!r}"
+        except TypeError:
+            return f"expected {symbol} {expected!r}, but {_json_type(actual)} cannot be compared"
+
+    return check
+
+
+def _eq(actual: Any, expected: Any) -> str | None:
+    return None if _equal(actual, expected) else f"expected {expected!r}"
+
+
+def _ne(actual: Any, expected: Any) -> str | None:
+    return f"expected anything but {expected!r}" if _equal(actual, expected) else None
+
+
+def _contains(actual: Any, expected: Any) -> str | None:
+    try:
+        if isinstance(actual, dict) and isinstance(expected, dict):
+            held = all(k in actual and _equal(actual[k], v) for k, v in expected.items())
+        else:
+            held = expected in actual
+    except TypeError:
+        return f"expected something that contains {expected!r}, got a {_json_type(actual)}"
+    return None if held else f"expected to contain {expected!r}"
+
+
+@lru_cache(maxsize=1024)
+def _pattern(source: str) -> re.Pattern[str]:
+    return re.compile(source)
+
+
+def _regex(actual: Any, expected: Any) -> str | None:
+    if not isinstance(actual, str):
+        return f"expected a string matching /{expected}/, got a {_json_type(actual)}"
+    return None if _pattern(expected).search(actual) else f"expected to match /{expected}/"
+
+
+def _type(actual: Any, expected: Any) -> str | None:
+    return None if TYPES[expected](actual) else f"expected type {expected}, got {_json_type(actual)}"
+
+
+def _len(actual: Any, expected: Any) -> str | None:
+    try:
+        size = len(actual)
+    except TypeError:
+        return f"expected length {expected!r}, but a {_json_type(actual)} has no length"
+    if isinstance(expected, dict):  # {len: {ge: 2}}: a matcher on the length
+        problems = check_value(size, expected)
+        return f"length {size}: {'; '.join(problems)}" if problems else None
+    return None if size == expected else f"expected length {expected}, got length {size}"
+
+
+def _one_of(actual: Any, expected: Any) -> str | None:
+    return None if any(_equal(actual, item) for item in expected) else f"expected one of {expected!r}"
+
+
+def _approx(actual: Any, expected: Any) -> str | None:
+    if isinstance(expected, dict):
+        target, rel, tolerance = expected["value"], expected.get("rel", 1e-6), expected.get("abs", 1e-12)
+    else:
+        target, rel, tolerance = expected, 1e-6, 1e-12
+    if not TYPES["number"](actual):
+        return f"expected a number close to {target!r}, got a {_json_type(actual)}"
+    close = math.isclose(actual, target, rel_tol=rel, abs_tol=tolerance)
+    return None if close else f"expected approximately {target!r} (rel {rel}, abs {tolerance})"
+
+
+def _exists(actual: Any, expected: Any) -> str | None:
+    present = actual is not MISSING
+    if present == bool(expected):
+        return None
+    return "expected it to exist" if expected else "expected it to be absent"
+
+
+CHECKS: dict[str, Callable[[Any, Any], str | None]] = {
+    "eq": _eq,
+    "ne": _ne,
+    "gt": _compare("gt", ">"),
+    "ge": _compare("ge", ">="),
+    "lt": _compare("lt", "<"),
+    "le": _compare("le", "<="),
+    "contains": _contains,
+    "regex": _regex,
+    "type": _type,
+    "len": _len,
+    "exists": _exists,
+    "one_of": _one_of,
+    "approx": _approx,
+}
+NAMES = tuple(CHECKS)
+
+
+def check_value(actual: Any, expected: Any) -> list[str]:
+    """Every way ``actual`` fails ``expected`` (a plain value or a matcher mapping)."""
+    matcher = expected if isinstance(expected, dict) else {"eq": expected}
+    problems = []
+    if actual is MISSING and "exists" not in matcher:
+        return ["not found"]
+    for name, argument in matcher.items():
+        problem = CHECKS[name](actual, argument)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def validate_matcher(matcher: dict[Any, Any]) -> tuple[str, str, Any] | None:
+    """The first wrong part of a matcher as (key, message, bad value), or None when it is fine.
+
+    Templates (strings with ``{{``) pass here: their values are only known at run time.
+    """
+    for name, argument in matcher.items():
+        if name not in CHECKS:
+            return str(name), f"unknown matcher '{name}'", name
+        if isinstance(argument, str) and "{{" in argument:
+            continue
+        if name == "type" and argument not in TYPES:
+            return name, f"unknown type {argument!r}", argument
+        if name == "regex":
+            if not isinstance(argument, str):
+                return name, "regex takes a string pattern", argument
+            try:
+                _pattern(argument)
+            except re.error as exc:
+                return name, f"invalid regular expression: {exc}", argument
+        if name == "one_of" and not isinstance(argument, list):
+            return name, "one_of takes a list of values", argument
+        if name == "exists" and not isinstance(argument, bool):
+            return name, "exists takes true or false", argument
+        if name == "len":
+            if isinstance(argument, dict):
+                nested = validate_matcher(argument)
+                if nested:
+                    return nested
+            elif isinstance(argument, bool) or not isinstance(argument, int) or argument < 0:
+                return name, "len takes a whole number (or a matcher such as {ge: 1})", argument
+        if name in ("gt", "ge", "lt", "le") and isinstance(argument, (dict, list, bool)):
+            return name, f"{name} takes a number or a string", argument
+        if name == "approx":
+            target = argument.get("value") if isinstance(argument, dict) else argument
+            if isinstance(target, bool) or not isinstance(target, (int, float)):
+                return name, "approx takes a number, or {value: N, rel: R, abs: A}", argument
+    return None

@@ -1,0 +1,37 @@
+"""The pytest plugin: a hub that registers pytest-testorbit's feature modules.
+
+Registered once, under the ``pytest11`` entry point. Heavy parts (SQLAlchemy, jsonschema)
+are imported by the feature that needs them, never here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from . import collect, hookspecs, reporting
+from .options import pytest_addoption as _addoption
+from .session import SESSION_KEY, OrbitSession
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    pluginmanager.add_hookspecs(hookspecs)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    _addoption(parser)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[SESSION_KEY] = OrbitSession(config)
+    for name, module in _FEATURES:
+        if not config.pluginmanager.has_plugin(name):
+            config.pluginmanager.register(module, name)
+
+
+_FEATURES: tuple[tuple[str, Any], ...] = (
+    ("orbit-collect", collect),
+    ("orbit-reporting", reporting),
+)

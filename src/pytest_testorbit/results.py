@@ -1,0 +1,310 @@
+"""The results plugin: gathers step reports on the controller and stores each group as it ends.
+
+Every step item's reports carry ``("orbit", data)`` in ``user_properties`` (see the plugin);
+they reach the controller from xdist workers too. A group instance is finished once each
+step it ``planned`` has sent its teardown report; it is then written at once, so an
+interrupted run keeps every finished group. At session end, groups with steps missing
+(a dead worker, Ctrl-C, ``-x``) are written with those steps as not run, the run gets its
+status, and the terminal shows a table of groups with their pass rates and the run's id.
+
+SQLAlchemy loads only when the first orbit report arrives: a session with no case files
+never imports it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .outcomes import (
+    BLOCKED,
+    ERROR,
+    FAILED,
+    NOT_RUN,
+    PASSED,
+    SKIPPED,
+    GroupOutcome,
+    RunInfo,
+    StepOutcome,
+)
+
+ORBIT_PROPERTY = "orbit"
+PLUGIN_NAME = "orbit-results-session"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Only the controller (or a plain run) writes: xdist workers send their reports to it,
+    # and one writer per run keeps group results whole and the run's status right.
+    if hasattr(config, "workerinput"):
+        return
+    config.pluginmanager.register(Results(config), PLUGIN_NAME)
+
+
+def orbit_data(report: pytest.TestReport) -> dict[str, Any] | None:
+    for item in report.user_properties:
+        if len(item) == 2 and item[0] == ORBIT_PROPERTY and isinstance(item[1], dict):
+            return item[1]
+    return None
+
+
+class _Step:
+    """One step's reports folded into its outcome (setup, call, teardown in turn)."""
+
+    def __init__(self) -> None:
+        self.outcome = NOT_RUN
+        self.data: dict[str, Any] = {}
+        self.duration = 0.0
+        self.done = False
+
+    def add(self, report: pytest.TestReport, data: dict[str, Any]) -> None:
+        self.data = data
+        self.duration += report.duration
+        said = data.get("outcome")
+        if report.when == "setup":
+            if report.failed:
+                self.outcome = ERROR
+            elif report.skipped:
+                self.outcome = said if said in (BLOCKED, SKIPPED) else SKIPPED
+        elif report.when == "call":
+            if report.passed:
+                self.outcome = PASSED
+            elif report.failed:
+                self.outcome = said if said in (FAILED, ERROR) else FAILED
+            else:
+                self.outcome = said if said in (BLOCKED, SKIPPED) else SKIPPED
+        elif report.when == "teardown":
+            if report.failed and self.outcome == PASSED:
+                self.outcome = ERROR
+            self.done = True
+
+    def outcome_of(self, step_id: str, order: int) -> StepOutcome:
+        data = self.data
+        duration = data.get("duration")
+        return StepOutcome(
+            step_id=step_id,
+            order=int(data.get("order", order)),
+            name=str(data.get("name") or step_id),
+            outcome=self.outcome,
+            duration=float(duration) if duration is not None else self.duration,
+            method=data.get("method"),
+            url=data.get("url"),
+            status_code=data.get("status_code"),
+            message=data.get("message"),
+            line=data.get("line"),
+        )
+
+
+class _Group:
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.planned: list[str] = list(data.get("planned") or [data["step"]])
+        self.steps: dict[str, _Step] = {}
+        self.worker: str | None = None
+        self.written = False
+
+    def add(self, report: pytest.TestReport, data: dict[str, Any]) -> None:
+        self.data = data
+        self.steps.setdefault(str(data["step"]), _Step()).add(report, data)
+        node = getattr(report, "node", None)  # set by xdist on the controller
+        gateway = getattr(node, "gateway", None)
+        if gateway is not None:
+            self.worker = str(gateway.id)
+
+    @property
+    def finished(self) -> bool:
+        return all(step in self.steps and self.steps[step].done for step in self.planned)
+
+    def outcome(self) -> GroupOutcome:
+        steps = []
+        for index, step_id in enumerate(self.planned):
+            step = self.steps.get(step_id) or _Step()
+            steps.append(step.outcome_of(step_id, index))
+        data = self.data
+        return GroupOutcome(
+            file=str(data["file"]),
+            group_id=str(data["group"]),
+            param_id=str(data.get("param") or ""),
+            title=str(data.get("title") or ""),
+            owners=list(data.get("owners") or []),
+            tags=list(data.get("tags") or []),
+            steps=steps,
+            duration=sum(step.duration for step in steps),
+            worker=self.worker,
+        )
+
+
+class Results:
+    """The session's groups, its sink (store or spool) and its run."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.groups: dict[tuple[str, str, str], _Group] = {}
+        self.written: list[GroupOutcome] = []
+        self.info: RunInfo | None = None
+        self.status: str | None = None
+        self.started_at = datetime.now(timezone.utc)
+        self.enabled = not config.getoption("orbit_no_db", False)
+        self.sink: Any = None  # store.sink.Sink, made on the first orbit report
+
+    # -- hooks ---------------------------------------------------------------------------
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        data = orbit_data(report)
+        if data is None:
+            return
+        key = (str(data["file"]), str(data["group"]), str(data.get("param") or ""))
+        group = self.groups.get(key)
+        if group is None or group.written:
+            group = self.groups[key] = _Group(data)
+        group.add(report, data)
+        if group.finished:
+            self._write(group, incomplete=False)
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        for group in self.groups.values():
+            if not group.written:
+                self._write(group, incomplete=True)
+        if self.info is None:
+            return
+        if exitstatus == pytest.ExitCode.INTERRUPTED:
+            self.status = "interrupted"
+        elif exitstatus != pytest.ExitCode.OK or any(_broken(g) for g in self.written):
+            self.status = "failed"
+        else:
+            self.status = "passed"
+        if self.sink is not None:
+            from .store.records import finish_record
+
+            self.sink.send([finish_record(self.info.id, self.status, _now())])
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.info is None:
+            return
+        from .results_table import write_summary
+
+        write_summary(terminalreporter, self)
+
+    def pytest_unconfigure(self) -> None:
+        if self.sink is not None:
+            self.sink.close()
+
+    # -- writing -------------------------------------------------------------------------
+
+    def _write(self, group: _Group, *, incomplete: bool) -> None:
+        group.written = True
+        outcome = group.outcome()
+        self.written.append(outcome)
+        if self.info is None:
+            self.info = self._run_info()
+            if self.enabled:
+                self._open_sink()
+        if self.sink is None:
+            return
+        from .store.records import group_record, run_record
+
+        batch = [group_record(self.info.id, outcome, _now(), incomplete=incomplete)]
+        if len(self.written) == 1:
+            batch.insert(0, run_record(self.info))
+        self.sink.send(batch)
+
+    def _open_sink(self) -> None:
+        from .store.db import default_url
+        from .store.sink import Sink
+        from .store.spool import spool_path
+
+        project = self._project()
+        url = database_url(self.config, project)
+        auto = url == default_url(project.root)  # only the project's own default file
+        self.sink = Sink(url, spool_path(project.root), auto_upgrade=auto)
+
+    def _project(self) -> Any:
+        from .plugin_state import PROJECT_KEY
+        from .project import load_project
+
+        project = self.config.stash.get(PROJECT_KEY, None)
+        if project is None:
+            project = load_project(None, default_root=self.config.rootpath)
+        return project
+
+    def _run_info(self) -> RunInfo:
+        from .plugin_state import ENV_NAME_KEY
+
+        project = self._project()
+        environment = (
+            self.config.stash.get(ENV_NAME_KEY, None)
+            or self.config.getoption("orbit_env", None)
+            or project.default_env
+            or "default"
+        )
+        trigger = run_trigger(os.environ)
+        schedule_id = os.environ.get("ORBIT_SCHEDULE_ID")
+        commit, branch = git_revision(project.root)
+        return RunInfo(
+            id=os.environ.get("ORBIT_RUN_ID") or str(uuid.uuid4()),
+            project=project.name,
+            environment=str(environment),
+            started_at=self.started_at,
+            trigger=trigger,
+            run_key=self.config.getoption("orbit_run_key", None) or None,
+            git_commit=commit,
+            git_branch=branch,
+            host=socket.gethostname(),
+            schedule_id=int(schedule_id) if schedule_id and schedule_id.isdigit() else None,
+        )
+
+
+def _broken(group: GroupOutcome) -> bool:
+    return bool(group.failed or group.blocked or group.not_run)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def run_trigger(environ: Any) -> str:
+    """schedule (the scheduler sets ORBIT_TRIGGER), ci (CI=true), else manual."""
+    if environ.get("ORBIT_TRIGGER") == "schedule":
+        return "schedule"
+    if str(environ.get("CI", "")).lower() in ("true", "1", "yes"):
+        return "ci"
+    return "manual"
+
+
+def database_url(config: pytest.Config, project: Any) -> str:
+    """--orbit-db, else $ORBIT_DB_URL, else orbit.yaml's ``database:``, else the default."""
+    from .project import resolve_database_url
+
+    chosen = config.getoption("orbit_db", None) or os.environ.get("ORBIT_DB_URL")
+    if chosen:
+        return resolve_database_url(str(chosen), config.invocation_params.dir)
+    return str(project.database_url)
+
+
+def git_revision(root: Path) -> tuple[str | None, str | None]:
+    """The commit and branch of ``root``; (None, None) outside git, quietly."""
+
+    def ask(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", "rev-parse", *args],
+                cwd=root,
+                capture_output=True,
+                text=True,
+                timeout=5,
+                check=False,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        value = done.stdout.strip()
+        return value if done.returncode == 0 and value else None
+
+    commit = ask("HEAD")
+    branch = ask("--abbrev-ref", "HEAD") if commit else None
+    return commit, (None if branch == "HEAD" else branch)  # detached HEAD has no branch

@@ -1,0 +1,129 @@
+"""Checking a response against an ``expect`` block, and extracting variables from it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import ExtractFailed
+from ..matchers import MISSING, check_value
+from ..model import Expect, Extraction, ValueCheck
+from .context import GroupRun
+from .http import NOT_JSON, Sent
+
+
+@dataclass
+class Mismatch:
+    """One expectation that did not hold."""
+
+    label: str  # "status", "$.qty", "header Content-Type", "body", "schema at $.items[0]"
+    expected: str
+    actual: str
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.expected}, got {self.actual}"
+
+
+def _show(value: Any, limit: int = 200) -> str:
+    if value is MISSING:
+        return "nothing (not found)"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _check(check: ValueCheck, actual: Any, run: GroupRun) -> list[Mismatch]:
+    expected = check.expected(run.variables)
+    problems = check_value(actual, expected)
+    return [Mismatch(check.label, problem, _show(actual)) for problem in problems]
+
+
+def check_response(expect: Expect, sent: Sent, run: GroupRun) -> list[Mismatch]:
+    """Every expectation of ``expect`` that ``sent.response`` fails, in the order written."""
+    response = sent.response
+    assert response is not None  # callers report transport errors before checking
+    mismatches: list[Mismatch] = []
+    if expect.status is not None:
+        if response.status_code not in expect.status:
+            wanted = expect.status[0] if len(expect.status) == 1 else f"one of {expect.status}"
+            mismatches.append(Mismatch("status", f"expected {wanted}", str(response.status_code)))
+    elif response.status_code >= 400:
+        mismatches.append(Mismatch("status", "expected a success (no expect.status given)", str(response.status_code)))
+    for name, check in expect.headers:
+        actual = response.headers.get(name, MISSING)
+        mismatches.extend(_check(check, actual, run))
+    if expect.json:
+        document = sent.json
+        if document is NOT_JSON:
+            mismatches.append(Mismatch("body", "expected JSON", _content_type(sent)))
+        else:
+            for path_check in expect.json:
+                mismatches.extend(_check(path_check.check, path_check.path.find(document), run))
+    if expect.body is not None:
+        mismatches.extend(_check(expect.body, response.text, run))
+    if expect.schema is not None:
+        mismatches.extend(_schema_mismatches(expect, sent))
+    if expect.max_ms is not None and sent.elapsed_ms > expect.max_ms:
+        mismatches.append(Mismatch("response time", f"expected at most {expect.max_ms:g} ms", f"{sent.elapsed_ms:.0f} ms"))
+    return mismatches
+
+
+def _content_type(sent: Sent) -> str:
+    assert sent.response is not None
+    return f"a body of {sent.response.headers.get('Content-Type', 'unknown type')}"
+
+
+def _schema_mismatches(expect: Expect, sent: Sent) -> list[Mismatch]:
+    from .schemas import validator_for
+
+    document = sent.json
+    if document is NOT_JSON:
+        return [Mismatch("schema", "expected a JSON body", _content_type(sent))]
+    source = f" ({expect.schema_source})" if expect.schema_source else ""
+    mismatches = []
+    assert expect.schema is not None
+    for error in validator_for(expect.schema).iter_errors(document):
+        where = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+        mismatches.append(
+            Mismatch(f"schema{source} at {where}", f"'{error.validator}' failed: {error.message}", _show(error.instance, 120))
+        )
+        if len(mismatches) >= 5:
+            break
+    return mismatches
+
+
+def extract(extractions: list[Extraction], sent: Sent, run: GroupRun) -> list[str]:
+    """Set each extracted variable; a path or header that finds nothing is an error."""
+    response = sent.response
+    assert response is not None
+    names = []
+    for extraction in extractions:
+        value = _extract_one(extraction, sent, run)
+        if value is MISSING:
+            raise ExtractFailed(f"extract {extraction.variable}: {extraction.source} found nothing in the response")
+        run.set(extraction.variable, value)
+        names.append(extraction.variable)
+    return names
+
+
+def _extract_one(extraction: Extraction, sent: Sent, run: GroupRun) -> Any:
+    response = sent.response
+    assert response is not None
+    kind, argument = extraction.kind, extraction.argument
+    if kind == "json":
+        document = sent.json
+        return MISSING if document is NOT_JSON else argument.find(document)
+    if kind == "header":
+        return response.headers.get(argument, MISSING)
+    if kind == "cookie":
+        # The session's jar holds cookies set during redirects too, not only the last response's.
+        value = run.session.cookies.get(argument)
+        if value is None:
+            value = response.cookies.get(argument)
+        return MISSING if value is None else value
+    if kind == "regex":
+        match = re.search(argument, response.text)
+        if match is None:
+            return MISSING
+        return match.group(1) if match.groups() else match.group(0)
+    return response.status_code  # kind == "status"

@@ -1,0 +1,82 @@
+"""One group instance's state: its variables, its secrets and its HTTP session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from ..model import Value
+from ..project import Environment
+from ..templating import SecretRegistry, Templates
+
+
+@dataclass
+class LastExchange:
+    """What the last request of a step sent and got, for reports and the store."""
+
+    method: str | None = None
+    url: str | None = None
+    status_code: int | None = None
+
+
+class GroupRun:
+    """Variables of one group instance: environment < group < parametrize row < extracted.
+
+    Each instance has its own dict and its own ``requests.Session`` (cookies, keep-alive), so
+    nothing leaks from one group to another.
+    """
+
+    def __init__(
+        self,
+        templates: Templates,
+        environment: Environment,
+        group_variables: Mapping[str, Value] = {},
+        row: Mapping[str, Value] = {},
+        extra: Mapping[str, Any] = {},
+    ) -> None:
+        self.templates = templates
+        self.secrets: SecretRegistry = templates.secrets
+        self.environment = environment
+        self.secret_names = frozenset(environment.secrets)
+        self.variables: dict[str, Any] = {}
+        self.set_many(environment.variables)
+        self.set_many(extra)
+        for layer in (group_variables, row):
+            for name, value in layer.items():
+                self.set(name, value(self.variables))
+        self._session: requests.Session | None = None
+        self.last = LastExchange()
+
+    def set(self, name: str, value: Any) -> None:
+        self.variables[name] = value
+        if name in self.secret_names:
+            self.secrets.add(value)
+
+    def set_many(self, values: Mapping[str, Any]) -> None:
+        for name, value in values.items():
+            self.set(name, value)
+
+    @property
+    def session(self) -> requests.Session:
+        if self._session is None:
+            session = requests.Session()
+            session.headers.update(self.environment.headers)
+            session.verify = self.environment.verify
+            if self.environment.cert:
+                cert = self.environment.cert
+                session.cert = tuple(cert) if isinstance(cert, list) else cert  # type: ignore[assignment]  # requests takes str or (cert, key)
+            self._session = session
+        return self._session
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+
+    def shown_variables(self, names: Iterable[str] | None = None) -> dict[str, Any]:
+        """The variables in play, secrets masked, for failure reports."""
+        chosen = self.variables if names is None else {n: self.variables[n] for n in names if n in self.variables}
+        return {name: self.secrets.mask_value(value) for name, value in chosen.items()}

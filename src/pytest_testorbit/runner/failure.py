@@ -1,0 +1,89 @@
+"""The report of a failed step: what was sent, what came back, what was expected.
+
+Written to be read in one glance in a terminal; every value passes through the secret
+registry first.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from .context import GroupRun
+from .http import Sent
+
+BODY_LIMIT = 800
+_CREDENTIAL_HEADERS = ("authorization", "proxy-authorization", "cookie", "set-cookie")
+
+
+def _body_text(body: Any) -> str:
+    if body is None:
+        return ""
+    if isinstance(body, bytes):
+        try:
+            body = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return f"<{len(body)} bytes of binary data>"
+    if not isinstance(body, str):
+        return f"<{type(body).__name__}: multipart or streamed body>"
+    return body
+
+
+def _clip(text: str, limit: int = BODY_LIMIT) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text) - limit} more characters)"
+
+
+def _header_lines(headers: Any, run: GroupRun) -> list[str]:
+    lines = []
+    for name, value in headers.items():
+        if name.lower() in _CREDENTIAL_HEADERS:
+            scheme, _, rest = str(value).partition(" ")
+            value = f"{scheme} ***" if rest and name.lower().endswith("authorization") else "***"
+        lines.append(f"    {name}: {run.secrets.mask(str(value))}")
+    return lines
+
+
+def describe_exchange(sent: Sent, run: GroupRun) -> list[str]:
+    mask = run.secrets.mask
+    lines = [f"  request:  {sent.method} {mask(sent.url)}"]
+    if sent.request is not None:
+        lines += _header_lines(sent.request.headers, run)
+        body = _body_text(sent.request.body)
+        if body:
+            lines.append(f"    {mask(_clip(body))}")
+    response = sent.response
+    if response is None:
+        lines.append(f"  response: none: {mask(sent.error or 'no response')} ({sent.elapsed_ms:.0f} ms)")
+        return lines
+    lines.append(f"  response: {response.status_code} {response.reason or ''}".rstrip() + f" ({sent.elapsed_ms:.0f} ms)")
+    lines += _header_lines(response.headers, run)
+    text = response.text
+    if text:
+        lines.append(f"    {mask(_clip(text))}")
+    return lines
+
+
+def describe_variables(run: GroupRun, names: Iterable[str] | None = None) -> str:
+    shown = run.shown_variables(names)
+    if not shown:
+        return "  variables: none"
+    parts = [f"{name}={_short(value)}" for name, value in shown.items()]
+    return "  variables: " + ", ".join(parts)
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def failure_report(headline: str, problems: list[str], sent: Sent | None, run: GroupRun) -> str:
+    """The whole message: headline, each problem, the exchange, the variables."""
+    mask = run.secrets.mask
+    lines = [mask(headline)]
+    lines += [f"  ✗ {mask(problem)}" for problem in problems]
+    if sent is not None:
+        lines += describe_exchange(sent, run)
+    lines.append(describe_variables(run))
+    return "\n".join(lines)

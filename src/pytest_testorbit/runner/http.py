@@ -1,0 +1,125 @@
+"""Turning a step's request into a real HTTP request, and timing the answer."""
+
+from __future__ import annotations
+
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from ..model import RequestSpec
+from .context import GroupRun
+
+DEFAULT_TIMEOUT = 30.0  # seconds; requests would otherwise wait forever
+
+
+@dataclass
+class Sent:
+    """The request as sent and the response as received (or the error instead)."""
+
+    method: str
+    url: str
+    request: requests.PreparedRequest | None
+    response: requests.Response | None
+    elapsed_ms: float
+    error: str | None = None
+    _json: Any = None
+    _json_read: bool = False
+
+    @property
+    def json(self) -> Any:
+        """The response body parsed as JSON, once; ``NOT_JSON`` when it is not JSON."""
+        if not self._json_read:
+            self._json_read = True
+            try:
+                self._json = self.response.json() if self.response is not None else NOT_JSON
+            except ValueError:
+                self._json = NOT_JSON
+        return self._json
+
+
+NOT_JSON: Any = object()
+
+
+def join_url(base_url: str, url: str) -> str:
+    if "://" in url or not base_url:
+        return url
+    # urljoin would drop the base's path for "/orders"; a base URL is a prefix here.
+    return base_url.rstrip("/") + "/" + url.lstrip("/")
+
+
+def build_arguments(spec: RequestSpec, run: GroupRun, stack: ExitStack) -> dict[str, Any]:
+    context = run.variables
+    arguments: dict[str, Any] = {}
+    for key, value in spec.options.items():
+        rendered = value(context)
+        if key == "auth":
+            if "basic" in rendered:
+                user, password = rendered["basic"]
+                arguments["auth"] = (str(user), str(password))
+            else:
+                arguments.setdefault("headers", {})["Authorization"] = f"Bearer {rendered['bearer']}"
+        elif key == "headers":
+            headers = arguments.setdefault("headers", {})
+            headers.update({str(k): _header_value(v) for k, v in rendered.items()})
+        elif key == "files":
+            arguments["files"] = {
+                name: _open_file(entry, stack) for name, entry in rendered.items()
+            }
+        elif key in ("params", "cookies"):
+            arguments[key] = {str(k): v for k, v in rendered.items()}
+        else:
+            arguments[key] = rendered
+    arguments.setdefault("timeout", run.environment.timeout or DEFAULT_TIMEOUT)
+    return arguments
+
+
+def _header_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _open_file(entry: dict[str, Any], stack: ExitStack) -> tuple[str, Any, str] | tuple[str, Any]:
+    from pathlib import Path
+
+    path = Path(entry["path"])
+    handle = stack.enter_context(path.open("rb"))
+    filename = entry.get("filename") or path.name
+    if entry.get("content_type"):
+        return (filename, handle, entry["content_type"])
+    return (filename, handle)
+
+
+def send(spec: RequestSpec, run: GroupRun) -> Sent:
+    """Send the request; connection errors and timeouts come back as ``Sent.error``."""
+    context = run.variables
+    method = str(spec.method(context)).upper()
+    url = join_url(run.environment.base_url, str(spec.url(context)))
+    run.last.method, run.last.url, run.last.status_code = method, url, None
+    with ExitStack() as stack:
+        arguments = build_arguments(spec, run, stack)
+        session = run.session
+        started = time.perf_counter()
+        try:
+            response = session.request(method, url, **arguments)
+        except requests.Timeout:
+            elapsed = (time.perf_counter() - started) * 1000
+            return Sent(method, url, None, None, elapsed, f"no answer within the timeout of {arguments['timeout']} s")
+        except requests.RequestException as exc:
+            elapsed = (time.perf_counter() - started) * 1000
+            return Sent(method, url, None, None, elapsed, f"{type(exc).__name__}: {_reason(exc)}")
+        elapsed = (time.perf_counter() - started) * 1000
+    run.last.status_code = response.status_code
+    return Sent(method, response.url or url, response.request, response, elapsed)
+
+
+def _reason(exc: Exception) -> str:
+    # urllib3 wraps the cause several levels deep; the innermost says what happened.
+    cause: BaseException = exc
+    while cause.__context__ is not None and cause.__context__ is not cause:
+        cause = cause.__context__
+    text = str(cause) or str(exc)
+    return text.split(": ", 1)[-1] if "Errno" in text else text

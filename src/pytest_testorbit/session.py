@@ -1,0 +1,94 @@
+"""The plugin's state for one pytest session: project, environment, templates, loader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from . import options
+from .errors import CaseFileError, OrbitError
+from .loader import CaseLoader
+from .plugin_state import ENV_NAME_KEY, PROJECT_KEY
+from .project import Environment, Project, find_project_file, load_project
+
+SESSION_KEY = pytest.StashKey["OrbitSession"]()
+
+
+class OrbitSession:
+    """Made at configure time; the expensive parts (environment, loader) on first use."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        try:
+            path = options.config_path(config) or find_project_file(config.rootpath, _first_path(config))
+            self.project: Project = load_project(path, default_root=config.rootpath)
+        except OrbitError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        self.env_name = self._choose_environment(options.get(config, "orbit_env"))
+        self.replay = options.replay_mode(config)
+        self._environment: Environment | None = None
+        self._loader: CaseLoader | None = None
+        config.stash[PROJECT_KEY] = self.project
+        config.stash[ENV_NAME_KEY] = self.env_name
+
+    def _choose_environment(self, requested: str | None) -> str:
+        names = self.project.environment_names
+        chosen = requested or self.project.default_env
+        if chosen is None:
+            return names[0] if len(names) == 1 else "default"
+        if chosen not in names:
+            try:
+                self.project.environment(chosen)  # raises with the known names
+            except OrbitError as exc:
+                raise pytest.UsageError(f"--orbit-env: {exc}") from None
+        return chosen
+
+    @property
+    def environment(self) -> Environment:
+        """The chosen environment, rendered (its env. reads happen here, once)."""
+        if self._environment is None:
+            try:
+                self._environment = self.project.environment(
+                    self.env_name if self.env_name in self.project.environment_names else None
+                )
+            except CaseFileError:
+                raise
+            except OrbitError as exc:
+                raise pytest.UsageError(str(exc)) from None
+        return self._environment
+
+    @property
+    def loader(self) -> CaseLoader:
+        if self._loader is None:
+            templates = self.project.templates
+            for values in self.config.hook.pytest_orbit_template_globals(config=self.config):
+                if values:
+                    templates.add_globals(values)
+            templates.add_globals({"env_name": self.env_name})
+            self._loader = CaseLoader(templates)
+        return self._loader
+
+    def relative(self, path: Path) -> str:
+        """``path`` as pytest shows it: relative to the rootdir, with forward slashes."""
+        try:
+            return path.resolve().relative_to(self.config.rootpath.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def project_relative(self, path: Path) -> str:
+        """``path`` relative to the project's folder: the stable name of a case file."""
+        try:
+            return path.resolve().relative_to(self.project.root.resolve()).as_posix()
+        except ValueError:
+            return self.relative(path)
+
+
+def _first_path(config: pytest.Config) -> Path | None:
+    for arg in config.args:
+        candidate = Path(arg.split("::")[0])
+        if not candidate.is_absolute():
+            candidate = config.invocation_params.dir / candidate
+        if candidate.exists():
+            return candidate
+    return None

@@ -1,0 +1,234 @@
+"""Read the store for reports: runs, a run's groups and steps, trends and flaky groups.
+
+Everything returned is plain data (``RunRow``, ``GroupRow``, ``StepRow``) with a
+``to_dict`` in the names the contract fixes for JSON: a run's ``id, status, environment,
+started_at, finished_at``; a group's ``group`` and ``pass_rate`` with ``passed, failed,
+blocked, skipped, not_run, total``. Renderers never touch SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, exists, select
+from sqlalchemy.orm import Session, selectinload
+
+from .models import CaseGroup, GroupResult, Run, StepResult
+
+GroupKey = tuple[str, str, str]  # file, group id, parameter id
+
+
+@dataclass
+class RunRow:
+    id: str
+    status: str
+    environment: str
+    started_at: datetime
+    finished_at: datetime | None
+    project: str
+    trigger: str
+    run_key: str | None
+    schedule_id: int | None
+    git_commit: str | None
+    git_branch: str | None
+    host: str | None
+    groups_total: int
+    groups_passed: int
+    groups_failed: int
+    steps_total: int
+    steps_passed: int
+    steps_failed: int
+
+    @property
+    def pass_rate(self) -> float | None:
+        return self.steps_passed / self.steps_total if self.steps_total else None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["started_at"] = self.started_at.isoformat()
+        data["finished_at"] = self.finished_at.isoformat() if self.finished_at else None
+        data["pass_rate"] = self.pass_rate
+        return data
+
+
+@dataclass
+class StepRow:
+    step: str
+    order: int
+    name: str
+    outcome: str
+    duration: float
+    method: str | None
+    url: str | None
+    status_code: int | None
+    message: str | None
+    line: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class GroupRow:
+    group: str  # the display id: checkout, or checkout[0] for a parameter row
+    group_id: str
+    param: str
+    file: str
+    title: str
+    owners: list[str]
+    tags: list[str]
+    passed: int
+    failed: int
+    blocked: int
+    skipped: int
+    not_run: int
+    total: int
+    pass_rate: float | None
+    duration: float
+    worker: str | None
+    steps: list[StepRow] = field(default_factory=list)
+    trend: list[float | None] = field(default_factory=list)  # oldest run first
+
+    @property
+    def key(self) -> GroupKey:
+        return (self.file, self.group_id, self.param)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["steps"] = [step.to_dict() for step in self.steps]
+        return data
+
+
+def _run_row(run: Run) -> RunRow:
+    names = [f.name for f in dataclasses.fields(RunRow)]
+    return RunRow(**{name: getattr(run, name) for name in names})
+
+
+def _runs_query(environment: str | None, with_results: bool) -> Select[tuple[Run]]:
+    query = select(Run).order_by(Run.started_at.desc(), Run.id.desc())
+    if environment:
+        query = query.where(Run.environment == environment)
+    if with_results:
+        query = query.where(exists().where(GroupResult.run_id == Run.id))
+    return query
+
+
+def runs(
+    session: Session,
+    *,
+    limit: int | None = None,
+    environment: str | None = None,
+    with_results: bool = False,
+) -> list[RunRow]:
+    """The runs, newest first."""
+    query = _runs_query(environment, with_results).limit(limit)
+    return [_run_row(run) for run in session.scalars(query)]
+
+
+def get_run(session: Session, run_id: str) -> RunRow | None:
+    run = session.get(Run, run_id)
+    return _run_row(run) if run else None
+
+
+def last_run(session: Session, *, environment: str | None = None) -> RunRow | None:
+    """The newest run that has results (a run that stored nothing is not "the last run")."""
+    found = runs(session, limit=1, environment=environment, with_results=True)
+    return found[0] if found else None
+
+
+def matches(row_group: str, row_display: str, wanted: str | None) -> bool:
+    return wanted is None or wanted in (row_group, row_display)
+
+
+def group_results(
+    session: Session, run_ids: Sequence[str], *, group: str | None = None, steps: bool = True
+) -> dict[str, list[GroupRow]]:
+    """Each run's group results (with steps), in file and group order."""
+    query = (
+        select(GroupResult)
+        .join(GroupResult.case_group)
+        .where(GroupResult.run_id.in_(list(run_ids)))
+        .options(selectinload(GroupResult.case_group))
+        .order_by(CaseGroup.file, CaseGroup.group_key, CaseGroup.param_id)
+    )
+    if steps:
+        query = query.options(selectinload(GroupResult.steps))
+    found: dict[str, list[GroupRow]] = {run_id: [] for run_id in run_ids}
+    for result in session.scalars(query):
+        case_group = result.case_group
+        if not matches(case_group.group_key, case_group.display_id, group):
+            continue
+        found[result.run_id].append(_group_row(result, steps))
+    return found
+
+
+def _group_row(result: GroupResult, steps: bool) -> GroupRow:
+    case_group = result.case_group
+    return GroupRow(
+        group=case_group.display_id,
+        group_id=case_group.group_key,
+        param=case_group.param_id,
+        file=case_group.file,
+        title=case_group.title,
+        owners=list(case_group.owners or []),
+        tags=list(case_group.tags or []),
+        passed=result.steps_passed,
+        failed=result.steps_failed,
+        blocked=result.steps_blocked,
+        skipped=result.steps_skipped,
+        not_run=result.steps_not_run,
+        total=result.steps_total,
+        pass_rate=result.pass_rate,
+        duration=result.duration,
+        worker=result.worker,
+        steps=[_step_row(step) for step in result.steps] if steps else [],
+    )
+
+
+def _step_row(step: StepResult) -> StepRow:
+    return StepRow(
+        step=step.step_id,
+        order=step.step_order,
+        name=step.name,
+        outcome=step.outcome,
+        duration=step.duration,
+        method=step.method,
+        url=step.url,
+        status_code=step.status_code,
+        message=step.message,
+        line=step.line,
+    )
+
+
+@dataclass
+class History:
+    """The last N runs with results (oldest first) and each group's rows in them."""
+
+    runs: list[RunRow]
+    groups: dict[GroupKey, dict[str, GroupRow]]  # group -> run id -> its result there
+
+    def trend(self, key: GroupKey) -> list[float | None]:
+        rows = self.groups.get(key, {})
+        return [rows[run.id].pass_rate if run.id in rows else None for run in self.runs]
+
+
+def history(
+    session: Session,
+    *,
+    runs_back: int,
+    environment: str | None = None,
+    group: str | None = None,
+    steps: bool = False,
+) -> History:
+    recent = runs(session, limit=runs_back, environment=environment, with_results=True)
+    recent.reverse()
+    by_run = group_results(session, [run.id for run in recent], group=group, steps=steps)
+    groups: dict[GroupKey, dict[str, GroupRow]] = {}
+    for run in recent:
+        for row in by_run[run.id]:
+            groups.setdefault(row.key, {})[run.id] = row
+    return History(runs=recent, groups=groups)

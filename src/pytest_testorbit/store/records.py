@@ -1,0 +1,65 @@
+"""The three facts a test run hands to the store, as JSON-ready dicts.
+
+A run is written as a stream of records: ``run`` (it started), ``group`` (a group
+finished) and ``finish`` (it ended with a status). The same records go to the database
+directly or, when it cannot be reached, to the spool file; ``writer.apply`` delivers either,
+and delivering one twice changes nothing. No SQLAlchemy here: the plugin builds records
+without loading it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from typing import Any
+
+from ..outcomes import GroupOutcome, RunInfo, StepOutcome
+
+Record = dict[str, Any]
+RUN, GROUP, FINISH = "run", "group", "finish"
+RUN_STATUSES = ("running", "passed", "failed", "interrupted")
+
+
+def run_record(info: RunInfo) -> Record:
+    data = dataclasses.asdict(info)
+    data["started_at"] = info.started_at.isoformat()
+    return {"kind": RUN, "run": data}
+
+
+def group_record(
+    run_id: str, outcome: GroupOutcome, finished_at: datetime, *, incomplete: bool = False
+) -> Record:
+    return {
+        "kind": GROUP,
+        "run_id": run_id,
+        "finished_at": finished_at.isoformat(),
+        "incomplete": incomplete,
+        "group": dataclasses.asdict(outcome),
+    }
+
+
+def finish_record(run_id: str, status: str, finished_at: datetime) -> Record:
+    return {
+        "kind": FINISH,
+        "run_id": run_id,
+        "status": status,
+        "finished_at": finished_at.isoformat(),
+    }
+
+
+def run_info(record: Record) -> RunInfo:
+    data = dict(record["run"])
+    data["started_at"] = datetime.fromisoformat(data["started_at"])
+    fields = {field.name for field in dataclasses.fields(RunInfo)}
+    return RunInfo(**{key: value for key, value in data.items() if key in fields})
+
+
+def group_outcome(record: Record) -> GroupOutcome:
+    data = dict(record["group"])
+    step_fields = {field.name for field in dataclasses.fields(StepOutcome)}
+    steps = [
+        StepOutcome(**{key: value for key, value in step.items() if key in step_fields})
+        for step in data.pop("steps", [])
+    ]
+    fields = {field.name for field in dataclasses.fields(GroupOutcome)}
+    return GroupOutcome(steps=steps, **{k: v for k, v in data.items() if k in fields})
