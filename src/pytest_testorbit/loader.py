@@ -7,6 +7,7 @@ has passed. Templates are compiled and JSONPaths parsed once, here, never per re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,12 +48,13 @@ def group_id_from_path(path: Path) -> str:
 class CaseLoader:
     """Loads case files for one session; files pulled in by ``use:`` are read once."""
 
-    def __init__(self, templates: Templates) -> None:
+    def __init__(self, templates: Templates, display: Callable[[Path], str] = str) -> None:
         self.templates = templates
+        self.display = display  # how error messages name a file (pytest: rootdir-relative)
         self._used: dict[Path, list[Step]] = {}
 
     def load(self, path: Path) -> list[Group]:
-        return _FileReader(self, path.resolve(), display=str(path)).groups()
+        return _FileReader(self, path.resolve(), display=self.display(path)).groups()
 
     def used_steps(self, path: Path, chain: tuple[Path, ...], error: Any) -> list[Step]:
         if path in chain:
@@ -61,7 +63,7 @@ class CaseLoader:
         if path not in self._used:
             if not path.is_file():
                 raise error(f"use: {path} does not exist")
-            reader = _FileReader(self, path, display=str(path), chain=chain)
+            reader = _FileReader(self, path, display=self.display(path), chain=chain)
             groups = reader.groups()
             if len(groups) != 1:
                 raise error(f"use: {path.name} must hold exactly one group, it holds {len(groups)}")

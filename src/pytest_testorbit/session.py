@@ -66,7 +66,7 @@ class OrbitSession:
                 if values:
                     templates.add_globals(values)
             templates.add_globals({"env_name": self.env_name})
-            self._loader = CaseLoader(templates)
+            self._loader = CaseLoader(templates, display=self.relative)
         return self._loader
 
     def relative(self, path: Path) -> str:

@@ -15,6 +15,11 @@ from .http import Sent
 
 BODY_LIMIT = 800
 _CREDENTIAL_HEADERS = ("authorization", "proxy-authorization", "cookie", "set-cookie")
+# Headers every request or response has, which say nothing about a failure: left out.
+_NOISE = frozenset(
+    ("user-agent", "accept-encoding", "accept", "connection", "content-length", "keep-alive",
+     "server", "date")
+)
 
 
 def _body_text(body: Any) -> str:
@@ -38,6 +43,8 @@ def _clip(text: str, limit: int = BODY_LIMIT) -> str:
 def _header_lines(headers: Any, run: GroupRun) -> list[str]:
     lines = []
     for name, value in headers.items():
+        if name.lower() in _NOISE:
+            continue
         if name.lower() in _CREDENTIAL_HEADERS:
             scheme, _, rest = str(value).partition(" ")
             value = f"{scheme} ***" if rest and name.lower().endswith("authorization") else "***"
