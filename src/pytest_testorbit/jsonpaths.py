@@ -7,6 +7,7 @@ jsonpath-ng's lexer only takes ASCII member names; RFC 9535 allows any script un
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -41,13 +42,33 @@ class JsonPath:
         except (JsonPathLexerError, JsonPathParserError, Exception) as exc:  # noqa: B014  # the lexer raises plain Exception too
             raise ValueError(str(exc).strip()) from None
 
-    def find(self, document: Any) -> Any:
+    def find(self, document: Any, context: Any = None) -> Any:
         matches = self._expression.find(document)
         if not matches:
             return _MISSING
         if len(matches) == 1:
             return matches[0].value
         return [match.value for match in matches]
+
+
+class TemplatedPath:
+    """A path with templates in it, ``$.orders[?id == {{ order_id }}]``: rendered, then parsed.
+
+    Parsed paths are cached by their rendered text, so a value seen before costs nothing.
+    """
+
+    __slots__ = ("_render", "source")
+
+    def __init__(self, source: str, render: Callable[[Any], Any]) -> None:
+        self.source = source
+        self._render = render
+        compile_path(_TEMPLATE.sub("0", source))  # its syntax, checked at collection
+
+    def find(self, document: Any, context: Any = None) -> Any:
+        return compile_path(str(self._render(context))).find(document)
+
+
+_TEMPLATE = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 
 
 @lru_cache(maxsize=4096)

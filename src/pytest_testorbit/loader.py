@@ -15,7 +15,7 @@ from jinja2 import TemplateSyntaxError
 
 from . import matchers
 from .errors import CaseFileError, did_you_mean
-from .jsonpaths import compile_path
+from .jsonpaths import TemplatedPath, compile_path
 from .model import Expect, Extraction, Group, PathCheck, RequestSpec, Retry, Step, Use, Value, ValueCheck
 from .slugs import FORBIDDEN, is_valid_id, slugify
 from .templating import Templates
@@ -424,6 +424,10 @@ class _FileReader:
         if not isinstance(source, str) or not source.startswith("$"):
             raise self.error(f"{source!r} is not a JSONPath: it starts with '$', as in $.data.id", parent, key, keys)
         try:
+            if "{{" in source:
+                render = self.value(source, parent, key, keys).render
+                assert render is not None
+                return TemplatedPath(source, render)
             return compile_path(source)
         except ValueError as exc:
             raise self.error(f"invalid JSONPath {source!r}: {exc}", parent, key, keys) from None

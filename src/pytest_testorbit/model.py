@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .jsonpaths import JsonPath
+from .jsonpaths import JsonPath, TemplatedPath
 from .templating import Render
 
 
@@ -35,7 +35,7 @@ class ValueCheck:
 
 @dataclass(slots=True)
 class PathCheck:
-    path: JsonPath
+    path: JsonPath | TemplatedPath
     check: ValueCheck
 
 

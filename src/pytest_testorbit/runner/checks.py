@@ -58,7 +58,7 @@ def check_response(expect: Expect, sent: Sent, run: GroupRun) -> list[Mismatch]:
             mismatches.append(Mismatch("body", "expected JSON", _content_type(sent)))
         else:
             for path_check in expect.json:
-                mismatches.extend(_check(path_check.check, path_check.path.find(document), run))
+                mismatches.extend(_check(path_check.check, path_check.path.find(document, run.variables), run))
     if expect.body is not None:
         mismatches.extend(_check(expect.body, response.text, run))
     if expect.schema is not None:
@@ -112,7 +112,7 @@ def _extract_one(extraction: Extraction, sent: Sent, run: GroupRun) -> Any:
     kind, argument = extraction.kind, extraction.argument
     if kind == "json":
         document = sent.json
-        return MISSING if document is NOT_JSON else argument.find(document)
+        return MISSING if document is NOT_JSON else argument.find(document, run.variables)
     if kind == "header":
         return response.headers.get(argument, MISSING)
     if kind == "cookie":
