@@ -9,15 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from .errors import CaseFileError, OrbitError, ReplayFailed, StepFailed
-from .loader import CASE_SUFFIXES
-from .model import Group, Step
-from .runner import GroupRun, StepSkipped, run_step
+from .project import CASE_SUFFIXES
 from .session import SESSION_KEY, OrbitSession
+
+if TYPE_CHECKING:
+    # The loader and runner bring Jinja2 and requests; they are imported when the first case
+    # file is collected, so a run without case files starts as fast as plain pytest.
+    from .model import Group, Step
+    from .runner import GroupRun
 
 BLOCKED, SKIPPED = "blocked", "skipped"
 
@@ -45,7 +49,9 @@ class CaseFile(pytest.File):
                     registered.add(tag)
             for param_id, row in group.instances:
                 name = f"{group.id}[{param_id}]" if param_id else group.id
-                node = GroupNode.from_parent(self, name=name, group=group, param_id=param_id, row=row)
+                node = GroupNode.from_parent(
+                    self, name=name, group=group, param_id=param_id, row=row
+                )
                 for tag in group.tags:
                     node.add_marker(tag)
                 yield node
@@ -87,8 +93,18 @@ class GroupNode(pytest.Collector):
     def group_run(self) -> GroupRun:
         if self.run is None:
             orbit: OrbitSession = self.config.stash[SESSION_KEY]
+            extra: dict[str, Any] = {}
+            for values in self.config.hook.pytest_orbit_group_variables(
+                config=self.config,
+                group_id=self.group.id,
+                param_id=self.param_id,
+                file=orbit.project_relative(self.path),
+            ):
+                extra.update(values or {})
+            from .runner import GroupRun
+
             self.run = GroupRun(
-                orbit.loader.templates, orbit.environment, self.group.variables, self.row
+                orbit.loader.templates, orbit.environment, self.group.variables, self.row, extra
             )
         return self.run
 
@@ -114,6 +130,8 @@ class StepItem(pytest.Item):
         return self.path, self.step.line - 1, f"{self.parent.name}::{self.step.id}"
 
     def setup(self) -> None:
+        from .runner import StepSkipped, run_step
+
         node = self.parent
         if node.blocked_by is not None and node.group.on_failure == "stop":
             self._skip(BLOCKED, f"blocked by {node.blocked_by}")
@@ -140,6 +158,8 @@ class StepItem(pytest.Item):
         pytest.skip(reason)
 
     def runtest(self) -> None:
+        from .runner import StepSkipped, run_step
+
         node = self.parent
         node.next_index = self.index + 1
         try:

@@ -16,14 +16,14 @@ from jinja2 import TemplateSyntaxError
 from . import matchers
 from .errors import CaseFileError, did_you_mean
 from .jsonpaths import TemplatedPath, compile_path
+from .project import CASE_SUFFIXES
 from .model import Expect, Extraction, Group, PathCheck, RequestSpec, Retry, Step, Use, Value, ValueCheck
 from .slugs import FORBIDDEN, is_valid_id, slugify
 from .templating import Templates
 from .yamlsrc import LineDict, load_documents
 
-CASE_SUFFIXES = (".orbit.yaml", ".orbit.yml")
 GROUP_KEYS = ("name", "title", "description", "owners", "tags", "parallel", "variables",
-              "parametrize", "on_failure", "fixtures", "steps")
+              "parametrize", "on_failure", "steps")
 STEP_KEYS = ("name", "id", "description", "request", "expect", "extract", "retry", "skip_if",
              "use", "with")
 REQUEST_KEYS = ("method", "url", "params", "headers", "cookies", "json", "data", "files",
@@ -145,7 +145,6 @@ class _FileReader:
         group.title = str(data.get("title") or "")
         group.owners = self.string_list(data, "owners")
         group.tags = self.string_list(data, "tags")
-        group.fixtures = self.string_list(data, "fixtures")
         for tag in group.tags:
             if not tag.isidentifier():
                 raise self.error(f"tag {tag!r} must be a name usable as a pytest mark (letters, digits, _)", data, "tags", ("tags",))

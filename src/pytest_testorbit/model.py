@@ -111,7 +111,6 @@ class Group:
     parallel: bool = True
     variables: dict[str, Value] = field(default_factory=dict)
     on_failure: str = "stop"  # or "continue"
-    fixtures: list[str] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     # One (param id, row) per instance; [("", {})] when not parametrized.
     instances: list[tuple[str, dict[str, Value]]] = field(default_factory=lambda: [("", {})])

@@ -25,13 +25,32 @@ class Option:
 
 
 OPTIONS = (
-    Option("--orbit-env", "Environment from orbit.yaml to run against (default: its default_env)", "NAME"),
-    Option("--orbit-config", "Path of the project file (default: orbit.yaml at the rootdir)", "PATH"),
+    Option(
+        "--orbit-env",
+        "Environment from orbit.yaml to run against (default: its default_env)",
+        "NAME",
+    ),
+    Option(
+        "--orbit-config", "Path of the project file (default: orbit.yaml at the rootdir)", "PATH"
+    ),
     Option("--orbit-db", "URL of the results store (default: database: in orbit.yaml)", "URL"),
     Option("--orbit-no-db", "Do not store this run's results", ini=False, flag_only=True),
-    Option("--orbit-run-key", "Runs sharing this key (CI shards of one pipeline) are one run in the store", "KEY"),
-    Option("--orbit-shard", "Run only the I-th of N shares of the case groups, whole groups", "I/N", ini=False),
-    Option("--orbit-replay", "What a step run alone does about its earlier steps: run them as setup, or skip them", "run|skip"),
+    Option(
+        "--orbit-run-key",
+        "Runs sharing this key (CI shards of one pipeline) are one run in the store",
+        "KEY",
+    ),
+    Option(
+        "--orbit-shard",
+        "Run only the I-th of N shares of the case groups, whole groups",
+        "I/N",
+        ini=False,
+    ),
+    Option(
+        "--orbit-replay",
+        "What a step run alone does about its earlier steps: run them as setup, or skip them",
+        "run|skip",
+    ),
 )
 
 
@@ -39,9 +58,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("orbit", "pytest-testorbit (API test groups in YAML)")
     for option in OPTIONS:
         if option.flag_only:
-            group.addoption(option.flag, action="store_true", dest=option.dest, default=False, help=option.help)
+            group.addoption(
+                option.flag, action="store_true", dest=option.dest, default=False, help=option.help
+            )
         else:
-            group.addoption(option.flag, dest=option.dest, metavar=option.metavar, default=None, help=option.help)
+            group.addoption(
+                option.flag,
+                dest=option.dest,
+                metavar=option.metavar,
+                default=None,
+                help=option.help,
+            )
         if option.ini:
             parser.addini(option.dest, help=option.help, default=None)
 
@@ -57,7 +84,9 @@ def get(config: pytest.Config, name: str) -> str | None:
 def replay_mode(config: pytest.Config) -> str:
     value = get(config, "orbit_replay") or "run"
     if value not in REPLAY_CHOICES:
-        raise pytest.UsageError(f"--orbit-replay: {value!r} is not one of: {', '.join(REPLAY_CHOICES)}")
+        raise pytest.UsageError(
+            f"--orbit-replay: {value!r} is not one of: {', '.join(REPLAY_CHOICES)}"
+        )
     return value
 
 

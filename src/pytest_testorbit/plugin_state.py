@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from .project import Environment, Project
-    from .templating import Templates
+    pass
 
 PROJECT_KEY = pytest.StashKey["Project"]()
 ENV_NAME_KEY = pytest.StashKey[str]()

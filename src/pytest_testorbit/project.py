@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from jinja2 import TemplateSyntaxError
+from typing import TYPE_CHECKING, Any
 
 from .errors import ProjectFileError, TemplateRenderError, did_you_mean
-from .templating import Templates
 from .yamlsrc import LineDict, load_documents
 
+if TYPE_CHECKING:
+    from .templating import Templates
+
 PROJECT_FILE = "orbit.yaml"
+CASE_SUFFIXES = (".orbit.yaml", ".orbit.yml")
 DEFAULT_DATABASE = "sqlite:///.orbit/results.db"
 WEBHOOK_KINDS = ("slack", "dingtalk", "feishu", "wecom", "json")
 
@@ -135,7 +136,8 @@ def load_project(path: Path | None, *, default_root: Path | None = None) -> Proj
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ProjectFileError(f"cannot read the project file: {exc.strerror}", path=str(path))
+        message = f"cannot read the project file: {exc.strerror}"
+        raise ProjectFileError(message, path=str(path)) from None
     documents = load_documents(text, str(path))
     data = documents[0][0] if documents else LineDict(1)
     return _ProjectReader(path, text).read(data)
@@ -145,9 +147,21 @@ class _ProjectReader:
     def __init__(self, path: Path, text: str) -> None:
         self.path = path  # orbit.yaml
         self.lines = text.splitlines()
-        self.templates = Templates()
+        self._templates: Templates | None = None
 
-    def error(self, message: str, container: Any, key: Any, keys: tuple[Any, ...], **extra: Any) -> ProjectFileError:
+    @property
+    def templates(self) -> Templates:
+        # Jinja2 is imported when a template is first rendered, not when orbit.yaml is read:
+        # a pytest run without case files does not pay for it.
+        if self._templates is None:
+            from .templating import Templates
+
+            self._templates = Templates()
+        return self._templates
+
+    def error(
+        self, message: str, container: Any, key: Any, keys: tuple[Any, ...], **extra: Any
+    ) -> ProjectFileError:
         line = container.line_of(key) if hasattr(container, "line_of") else None
         snippet = self.lines[line - 1] if line and line <= len(self.lines) else None
         return ProjectFileError(
@@ -158,7 +172,13 @@ class _ProjectReader:
         if value is None:
             return LineDict(parent.line_of(key) if hasattr(parent, "line_of") else 0)
         if not isinstance(value, dict):
-            raise self.error(f"'{keys[-1] if keys else 'orbit.yaml'}' must be a mapping, not {type(value).__name__}", parent, key, keys)
+            raise self.error(
+                f"'{keys[-1] if keys else PROJECT_FILE}' must be a mapping, "
+                f"not {type(value).__name__}",
+                parent,
+                key,
+                keys,
+            )
         return value  # type: ignore[return-value]  # LineDict from our loader
 
     def check_keys(self, data: LineDict, allowed: tuple[str, ...], keys: tuple[Any, ...]) -> None:
@@ -177,10 +197,16 @@ class _ProjectReader:
         try:
             compiled = self.templates.compile_value(value)
             return compiled({}) if compiled else value
-        except TemplateSyntaxError as exc:
-            raise self.error(f"template syntax error: {exc.message}", container, key, keys) from None
         except TemplateRenderError as exc:
             raise self.error(str(exc), container, key, keys) from None
+        except Exception as exc:
+            from jinja2 import TemplateSyntaxError
+
+            if not isinstance(exc, TemplateSyntaxError):
+                raise
+            raise self.error(
+                f"template syntax error: {exc.message}", container, key, keys
+            ) from None
 
     def read(self, data: Any) -> Project:
         if not isinstance(data, dict):
@@ -192,7 +218,9 @@ class _ProjectReader:
             )
         self.check_keys(data, _PROJECT_KEYS, ())
         name = data.get("project") or self.path.parent.name
-        environments = self.mapping(data.get("environments"), data, "environments", ("environments",))
+        environments = self.mapping(
+            data.get("environments"), data, "environments", ("environments",)
+        )
         for env_name, raw in environments.items():
             keys = ("environments", env_name)
             self.check_keys(self.mapping(raw, environments, env_name, keys), _ENV_KEYS, keys)
@@ -228,15 +256,30 @@ class _ProjectReader:
                 env.base_url = value
             elif key in ("variables", "headers"):
                 if not isinstance(value, dict):
-                    raise self.error(f"{key} must be a mapping of names to values", data, key, where)
-                setattr(env, key, dict(value) if key == "variables" else {str(k): str(v) for k, v in value.items()})
+                    raise self.error(
+                        f"{key} must be a mapping of names to values", data, key, where
+                    )
+                setattr(
+                    env,
+                    key,
+                    dict(value)
+                    if key == "variables"
+                    else {str(k): str(v) for k, v in value.items()},
+                )
             elif key == "verify":
                 if not isinstance(value, (bool, str)):
-                    raise self.error("verify must be true, false or the path of a CA bundle", data, key, where)
+                    raise self.error(
+                        "verify must be true, false or the path of a CA bundle", data, key, where
+                    )
                 env.verify = value
             elif key == "timeout":
                 if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                    raise self.error(f"timeout must be a positive number of seconds, not {value!r}", data, key, where)
+                    raise self.error(
+                        f"timeout must be a positive number of seconds, not {value!r}",
+                        data,
+                        key,
+                        where,
+                    )
                 env.timeout = float(value)
             elif key == "secrets":
                 if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
@@ -256,19 +299,25 @@ class _ProjectReader:
             self.check_keys(email, _EMAIL_KEYS, ("notify", "email"))
             for required in _EMAIL_KEYS:
                 if required not in email:
-                    raise self.error(f"notify.email needs '{required}'", data, "email", ("notify", "email"))
+                    raise self.error(
+                        f"notify.email needs '{required}'", data, "email", ("notify", "email")
+                    )
             result["email"] = {
                 k: maybe_render(v, email, k, ("notify", "email", k)) for k, v in email.items()
             }
         if "webhooks" in data:
             hooks = data["webhooks"]
             if not isinstance(hooks, list):
-                raise self.error("notify.webhooks must be a list", data, "webhooks", ("notify", "webhooks"))
+                raise self.error(
+                    "notify.webhooks must be a list", data, "webhooks", ("notify", "webhooks")
+                )
             result["webhooks"] = []
             for index, hook in enumerate(hooks):
                 keys = ("notify", "webhooks", index)
                 if not isinstance(hook, dict):
-                    raise self.error("each webhook is a mapping with kind and url", hooks, index, keys)
+                    raise self.error(
+                        "each webhook is a mapping with kind and url", hooks, index, keys
+                    )
                 self.check_keys(hook, _WEBHOOK_KEYS, keys)
                 kind = hook.get("kind")
                 if kind not in WEBHOOK_KINDS:

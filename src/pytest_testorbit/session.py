@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from . import options
 from .errors import CaseFileError, OrbitError
-from .loader import CaseLoader
 from .plugin_state import ENV_NAME_KEY, PROJECT_KEY
 from .project import Environment, Project, find_project_file, load_project
+
+if TYPE_CHECKING:
+    from .loader import CaseLoader
 
 SESSION_KEY = pytest.StashKey["OrbitSession"]()
 
@@ -21,7 +24,9 @@ class OrbitSession:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         try:
-            path = options.config_path(config) or find_project_file(config.rootpath, _first_path(config))
+            path = options.config_path(config) or find_project_file(
+                config.rootpath, _first_path(config)
+            )
             self.project: Project = load_project(path, default_root=config.rootpath)
         except OrbitError as exc:
             raise pytest.UsageError(str(exc)) from None
@@ -61,6 +66,8 @@ class OrbitSession:
     @property
     def loader(self) -> CaseLoader:
         if self._loader is None:
+            from .loader import CaseLoader  # with Jinja2 and jsonpath-ng: only once cases exist
+
             templates = self.project.templates
             for values in self.config.hook.pytest_orbit_template_globals(config=self.config):
                 if values:
