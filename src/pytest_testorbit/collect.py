@@ -7,6 +7,7 @@ session) lives on one node that pytest sets up once and tears down after its las
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -90,6 +91,16 @@ class GroupNode(pytest.Collector):
             self.run.close()
             self.run = None
 
+    @functools.cached_property
+    def display_path(self) -> str:
+        """The case file as pytest shows it (rootdir-relative), for messages."""
+        return self.config.stash[SESSION_KEY].relative(self.path)
+
+    @functools.cached_property
+    def project_file(self) -> str:
+        """The case file relative to the project: its stable name in the store."""
+        return self.config.stash[SESSION_KEY].project_relative(self.path)
+
     def group_run(self) -> GroupRun:
         if self.run is None:
             orbit: OrbitSession = self.config.stash[SESSION_KEY]
@@ -98,7 +109,7 @@ class GroupNode(pytest.Collector):
                 config=self.config,
                 group_id=self.group.id,
                 param_id=self.param_id,
-                file=orbit.project_relative(self.path),
+                file=self.project_file,
             ):
                 extra.update(values or {})
             from .runner import GroupRun
@@ -123,8 +134,7 @@ class StepItem(pytest.Item):
 
     @property
     def where(self) -> str:
-        orbit: OrbitSession = self.config.stash[SESSION_KEY]
-        return f"{orbit.relative(self.path)}:{self.step.line}"
+        return f"{self.parent.display_path}:{self.step.line}"
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, self.step.line - 1, f"{self.parent.name}::{self.step.id}"
@@ -143,14 +153,14 @@ class StepItem(pytest.Item):
             if orbit.replay == "skip":
                 continue
             try:
-                run_step(earlier, run, f"{orbit.relative(self.path)}:{earlier.line}")
+                run_step(earlier, run, f"{node.display_path}:{earlier.line}")
             except StepSkipped:
                 continue
             except StepFailed as exc:
                 node.blocked_by = earlier.id
                 raise ReplayFailed(
                     f"step '{self.step.id}' could not run: replaying the earlier step "
-                    f"'{earlier.id}' ({orbit.relative(self.path)}:{earlier.line}) failed\n{exc}"
+                    f"'{earlier.id}' ({node.display_path}:{earlier.line}) failed\n{exc}"
                 ) from None
 
     def _skip(self, outcome: str, reason: str) -> None:

@@ -1,7 +1,8 @@
 """``orbit.yaml``: the project, its environments, its results store and its notifications.
 
-Templates in orbit.yaml may read only the process environment (``{{ env.NAME }}``); they are
-rendered once, when the file is loaded, and every value read that way is a secret.
+Templates in orbit.yaml read the process environment (``{{ env.NAME }}``, every value read
+that way a secret) and, in a pytest run, the values of the ``pytest_orbit_template_globals``
+hook. Each part renders on first use, not when the file is read.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ProjectFileError, TemplateRenderError, did_you_mean
-from .yamlsrc import LineDict, load_documents
+from .yamlsrc import LineDict, load_documents, plain
 
 if TYPE_CHECKING:
     from .templating import Templates
@@ -195,6 +196,7 @@ class _ProjectReader:
 
     def render(self, value: Any, container: Any, key: Any, keys: tuple[Any, ...]) -> Any:
         try:
+            value = plain(value)
             compiled = self.templates.compile_value(value)
             return compiled({}) if compiled else value
         except TemplateRenderError as exc:

@@ -66,7 +66,7 @@ def step_data(item: StepItem, report: pytest.TestReport, excinfo: Any) -> dict[s
         message = item.orbit_message or _skip_reason(report)
     secrets = orbit.project.templates.secrets
     return {
-        "file": orbit.project_relative(item.path),
+        "file": node.project_file,
         "group": group.id,
         "param": node.param_id,
         "title": group.title,

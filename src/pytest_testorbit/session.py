@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from . import options
-from .errors import CaseFileError, OrbitError
+from .errors import OrbitError
 from .plugin_state import ENV_NAME_KEY, PROJECT_KEY
 from .project import Environment, Project, find_project_file, load_project
 
@@ -51,16 +51,16 @@ class OrbitSession:
 
     @property
     def environment(self) -> Environment:
-        """The chosen environment, rendered (its env. reads happen here, once)."""
+        """The chosen environment, rendered (its env. reads happen here, once).
+
+        Rendered after the template globals are in (``self.loader`` adds them), so orbit.yaml
+        may use values from ``pytest_orbit_template_globals`` as well as ``env.``. An error
+        here names orbit.yaml's line and is a collection error of the case file that needed it.
+        """
         if self._environment is None:
-            try:
-                self._environment = self.project.environment(
-                    self.env_name if self.env_name in self.project.environment_names else None
-                )
-            except CaseFileError:
-                raise
-            except OrbitError as exc:
-                raise pytest.UsageError(str(exc)) from None
+            self.loader  # noqa: B018  # the template globals, before rendering
+            known = self.env_name in self.project.environment_names
+            self._environment = self.project.environment(self.env_name if known else None)
         return self._environment
 
     @property

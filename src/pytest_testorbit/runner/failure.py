@@ -62,7 +62,7 @@ def describe_exchange(sent: Sent, run: GroupRun) -> list[str]:
             lines.append(f"    {mask(_clip(body))}")
     response = sent.response
     if response is None:
-        lines.append(f"  response: none: {mask(sent.error or 'no response')} ({sent.elapsed_ms:.0f} ms)")
+        lines.append(f"  response: none, after {sent.elapsed_ms:.0f} ms")
         return lines
     lines.append(f"  response: {response.status_code} {response.reason or ''}".rstrip() + f" ({sent.elapsed_ms:.0f} ms)")
     lines += _header_lines(response.headers, run)
