@@ -9,6 +9,7 @@ profile is kept (``--out``) for snakeviz, pstats or ``python -m pstats``.
 from __future__ import annotations
 
 import argparse
+import os
 import pstats
 import shutil
 import subprocess
@@ -73,15 +74,17 @@ def main() -> int:
     out = args.out or REPO / "bench" / "out" / f"{args.scenario}{size}.prof"
     out.parent.mkdir(parents=True, exist_ok=True)
 
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as run.py: bytecode caches on
     root = Path(tempfile.mkdtemp(prefix="orbit-profile-"))
     fast = server.start()
     try:
         contender = build(args.scenario, size, root, fast.url)
         pytest_args = contender.argv[3:]  # after "python -m pytest"
         # One unprofiled run first: it creates the results store and the bytecode caches.
-        subprocess.run(contender.argv, cwd=contender.cwd, capture_output=True, check=False)
+        subprocess.run(contender.argv, cwd=contender.cwd, env=env, capture_output=True)
         argv = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "pytest", *pytest_args]
-        done = subprocess.run(argv, cwd=contender.cwd, capture_output=True, text=True)
+        done = subprocess.run(argv, cwd=contender.cwd, env=env, capture_output=True, text=True)
         print(done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr)
     finally:
         fast.shutdown()

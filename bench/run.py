@@ -86,8 +86,13 @@ class Sample:
 
 
 def _child_env() -> dict[str, str]:
-    """The environment less anything that would change how pytest runs."""
+    """The environment less anything that would change how pytest runs.
+
+    Bytecode caches stay on, as on a developer's machine: without them every run would
+    compile our modules and pytest would rewrite the floor's asserts anew each time.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
@@ -497,9 +502,12 @@ pip install -e .
 python bench/run.py                  # the full run: writes docs/performance.md (about 10 minutes)
 python bench/run.py --quick          # small sizes, writes bench/out/performance.md
 python bench/run.py --only chain --repeat 3
-python3 -m venv /tmp/tavern && /tmp/tavern/bin/pip install tavern
+python3 -m venv /tmp/tavern && /tmp/tavern/bin/pip install tavern "pytest<9"
 python bench/run.py --tavern /tmp/tavern/bin/python
 ```
+
+Tavern 3.7 imports pytest internals (`_pytest.python_api`) that pytest 9 removed, hence
+`pytest<9` in its venv.
 """
 
 

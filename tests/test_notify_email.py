@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 import pytest
-from notify_servers import smtp_relay
 
+from notify_servers import smtp_relay
 from pytest_testorbit.errors import UsageError
 from pytest_testorbit.notify.dispatch import Notifier
 from pytest_testorbit.notify.email import parse_smtp_url

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-_MISSING = object()
+from .matchers import MISSING as _MISSING  # one "not there" for paths, headers and matchers
+
 _UNQUOTED_MEMBER = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\.([^\W\d][\w-]*)""")
 
 

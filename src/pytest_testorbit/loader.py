@@ -20,7 +20,7 @@ from .project import CASE_SUFFIXES
 from .model import Expect, Extraction, Group, PathCheck, RequestSpec, Retry, Step, Use, Value, ValueCheck
 from .slugs import FORBIDDEN, is_valid_id, slugify
 from .templating import Templates
-from .yamlsrc import LineDict, load_documents
+from .yamlsrc import LineDict, load_documents, plain
 
 GROUP_KEYS = ("name", "title", "description", "owners", "tags", "parallel", "variables",
               "parametrize", "on_failure", "steps")
@@ -105,6 +105,7 @@ class _FileReader:
 
     def value(self, raw: Any, parent: Any, key: Any, keys: Keys) -> Value:
         try:
+            raw = plain(raw)
             return Value(raw, self.templates.compile_value(raw))
         except TemplateSyntaxError as exc:
             raise self.error(f"template syntax error: {exc.message}", parent, key, keys) from None
@@ -304,7 +305,7 @@ class _FileReader:
 
         steps = self.loader.used_steps(target, self.chain, error)
         variables = self.variables(data, "with", (*keys, "with"))
-        return Use(path=target, variables=variables, steps=steps)
+        return Use(path=target, variables=variables, steps=steps, display=self.loader.display(target))
 
     def request(self, data: LineDict, keys: Keys) -> RequestSpec:
         self.check_keys(data, REQUEST_KEYS, keys, "request")
@@ -364,6 +365,7 @@ class _FileReader:
                 raise self.error(f"file {path_text!r} does not exist (paths are relative to the case file)", raw, field_name, (*keys, field_name))
             entry = dict(spec) if isinstance(spec, dict) else {}
             entry["path"] = str(path)
+            entry["base"] = str(self.path.parent)  # templated paths resolve against it when sent
             resolved[field_name] = entry
         return resolved
 

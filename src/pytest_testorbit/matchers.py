@@ -32,6 +32,11 @@ def _json_type(value: Any) -> str:
     return type(value).__name__
 
 
+def _a(kind: str) -> str:
+    """``an integer``, ``a string``: the type name with its article."""
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
+
+
 def _equal(actual: Any, expected: Any) -> bool:
     # 1 == True in Python, but not in JSON: a boolean only equals a boolean.
     if isinstance(actual, bool) or isinstance(expected, bool):
@@ -71,7 +76,7 @@ def _contains(actual: Any, expected: Any) -> str | None:
         else:
             held = expected in actual
     except TypeError:
-        return f"expected something that contains {expected!r}, got a {_json_type(actual)}"
+        return f"expected something that contains {expected!r}, got {_a(_json_type(actual))}"
     return None if held else f"expected to contain {expected!r}"
 
 
@@ -82,7 +87,7 @@ def _pattern(source: str) -> re.Pattern[str]:
 
 def _regex(actual: Any, expected: Any) -> str | None:
     if not isinstance(actual, str):
-        return f"expected a string matching /{expected}/, got a {_json_type(actual)}"
+        return f"expected a string matching /{expected}/, got {_a(_json_type(actual))}"
     return None if _pattern(expected).search(actual) else f"expected to match /{expected}/"
 
 
@@ -94,7 +99,7 @@ def _len(actual: Any, expected: Any) -> str | None:
     try:
         size = len(actual)
     except TypeError:
-        return f"expected length {expected!r}, but a {_json_type(actual)} has no length"
+        return f"expected length {expected!r}, but {_a(_json_type(actual))} has no length"
     if isinstance(expected, dict):  # {len: {ge: 2}}: a matcher on the length
         problems = check_value(size, expected)
         return f"length {size}: {'; '.join(problems)}" if problems else None
@@ -111,7 +116,7 @@ def _approx(actual: Any, expected: Any) -> str | None:
     else:
         target, rel, tolerance = expected, 1e-6, 1e-12
     if not TYPES["number"](actual):
-        return f"expected a number close to {target!r}, got a {_json_type(actual)}"
+        return f"expected a number close to {target!r}, got {_a(_json_type(actual))}"
     close = math.isclose(actual, target, rel_tol=rel, abs_tol=tolerance)
     return None if close else f"expected approximately {target!r} (rel {rel}, abs {tolerance})"
 
@@ -146,7 +151,7 @@ def check_value(actual: Any, expected: Any) -> list[str]:
     matcher = expected if isinstance(expected, dict) else {"eq": expected}
     problems = []
     if actual is MISSING and "exists" not in matcher:
-        return ["not found"]
+        return [f"expected {expected!r}"]
     for name, argument in matcher.items():
         problem = CHECKS[name](actual, argument)
         if problem:

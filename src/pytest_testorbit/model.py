@@ -98,6 +98,7 @@ class Use:
     variables: dict[str, Value]
     steps: list[Step]
     on_failure: str = "stop"
+    display: str = ""  # the used file as messages name it (rootdir-relative under pytest)
 
 
 @dataclass

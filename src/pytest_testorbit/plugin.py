@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from . import collect, hookspecs, reporting
+from . import collect, hookspecs, order, parallel, reporting, results, shard
 from .options import pytest_addoption as _addoption
 from .session import SESSION_KEY, OrbitSession
 
@@ -34,4 +34,8 @@ def pytest_configure(config: pytest.Config) -> None:
 _FEATURES: tuple[tuple[str, Any], ...] = (
     ("orbit-collect", collect),
     ("orbit-reporting", reporting),
+    ("orbit-order", order),
+    ("orbit-shard", shard),
+    ("orbit-parallel", parallel),  # registers its xdist hooks only where xdist is loaded
+    ("orbit-results", results),  # the store writer; on the controller only
 )

@@ -64,7 +64,9 @@ class _Step:
         self.done = False
 
     def add(self, report: pytest.TestReport, data: dict[str, Any]) -> None:
-        self.data = data
+        # Each phase says what it knows (the call has the request, a failed phase the
+        # message); a later phase's None does not erase what an earlier one said.
+        self.data.update((key, value) for key, value in data.items() if value is not None)
         self.duration += report.duration
         said = data.get("outcome")
         if report.when == "setup":
@@ -86,13 +88,12 @@ class _Step:
 
     def outcome_of(self, step_id: str, order: int) -> StepOutcome:
         data = self.data
-        duration = data.get("duration")
         return StepOutcome(
             step_id=step_id,
             order=int(data.get("order", order)),
             name=str(data.get("name") or step_id),
             outcome=self.outcome,
-            duration=float(duration) if duration is not None else self.duration,
+            duration=self.duration,  # setup + call + teardown, as pytest's --durations
             method=data.get("method"),
             url=data.get("url"),
             status_code=data.get("status_code"),

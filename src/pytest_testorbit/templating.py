@@ -29,6 +29,9 @@ _NAME = r"[^\W\d]\w*"
 _LOOKUP = re.compile(rf"\{{\{{\s*({_NAME}(?:\.{_NAME})*)\s*\}}\}}")
 _WHOLE_LOOKUP = re.compile(rf"\A\{{\{{\s*({_NAME}(?:\.{_NAME})*)\s*\}}\}}\Z")
 _WHOLE_EXPRESSION = re.compile(r"\A\{\{(.*)\}\}\Z", re.DOTALL)
+# Words Jinja reads as constants or operators, never as variables: no fast lookup for them.
+_KEYWORDS = frozenset(("true", "false", "none", "True", "False", "None", "and", "or", "not",
+                       "in", "is", "if", "else"))
 
 
 class SecretRegistry:
@@ -101,8 +104,19 @@ class _Undefined(StrictUndefined):
         return str(super()._undefined_message)
 
 
-def _native_or_none(value: Any) -> Any:
-    return None if isinstance(value, Undefined) else value
+def _has_keyword(lookups: Iterable[str]) -> bool:
+    return any(part in _KEYWORDS for dotted in lookups for part in dotted.split("."))
+
+
+def _defined(value: Any) -> Any:
+    """A whole-value expression's result; an undefined one raises, as in text it would.
+
+    The sandbox answers unsafe attributes (``''.__class__``) and missing items with an
+    Undefined: handed on as None it would hide both the refusal and the typo.
+    """
+    if isinstance(value, Undefined):
+        value._fail_with_undefined_error()
+    return value
 
 
 class Templates:
@@ -140,13 +154,13 @@ class Templates:
         if not any(marker in source for marker in _MARKERS):
             return None
         whole = _WHOLE_LOOKUP.match(source)
-        if whole:
+        if whole and not _has_keyword([whole.group(1)]):
             return self._lookup(whole.group(1))
         if _WHOLE_EXPRESSION.match(source) and "}}" not in source[2:-2]:
             expression = self.env.compile_expression(source[2:-2], undefined_to_none=False)
-            return lambda context: _native_or_none(self._call(expression, context))
+            return lambda context: self._call(lambda c: _defined(expression(c)), context)
         pieces = _LOOKUP.split(source)
-        if "{" not in "".join(pieces[::2]):
+        if "{" not in "".join(pieces[::2]) and not _has_keyword(pieces[1::2]):
             return self._concat(pieces)
         template = self.env.from_string(source)
         return lambda context: self._call(template.render, context)

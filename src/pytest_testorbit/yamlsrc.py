@@ -55,6 +55,19 @@ def line_of(container: Any, key: Any, default: int = 0) -> int:
     return default
 
 
+def plain(value: Any) -> Any:
+    """``value`` with every LineDict and LineList made a plain dict and list.
+
+    Values that reach requests, variables and messages are plain, so no message ever
+    names our classes ("'LineDict object' has no attribute ...").
+    """
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+
 class _DuplicateKey(yaml.MarkedYAMLError):
     pass
 
@@ -107,6 +120,8 @@ def load_documents(text: str, path: str) -> list[tuple[Any, int]]:
         return documents
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and mark and mark.line >= len(text.splitlines()):
+            mark = exc.context_mark  # found at the end of the file: say where it began
         line = mark.line + 1 if mark else None
         problem = exc.problem or "invalid YAML"
         if exc.context and not isinstance(exc, _DuplicateKey):

@@ -59,7 +59,7 @@ def describe_exchange(sent: Sent, run: GroupRun) -> list[str]:
         lines += _header_lines(sent.request.headers, run)
         body = _body_text(sent.request.body)
         if body:
-            lines.append(f"    {mask(_clip(body))}")
+            lines += _body_lines(mask(_clip(body)))
     response = sent.response
     if response is None:
         lines.append(f"  response: none, after {sent.elapsed_ms:.0f} ms")
@@ -68,8 +68,13 @@ def describe_exchange(sent: Sent, run: GroupRun) -> list[str]:
     lines += _header_lines(response.headers, run)
     text = response.text
     if text:
-        lines.append(f"    {mask(_clip(text))}")
+        lines += _body_lines(mask(_clip(text)))
     return lines
+
+
+def _body_lines(text: str) -> list[str]:
+    """A body, every line of it indented under its request or response."""
+    return [f"    {line}" for line in text.splitlines()]
 
 
 def describe_variables(run: GroupRun, names: Iterable[str] | None = None) -> str:

@@ -86,6 +86,8 @@ def _open_file(entry: dict[str, Any], stack: ExitStack) -> tuple[str, Any, str] 
     from pathlib import Path
 
     path = Path(entry["path"])
+    if not path.is_absolute() and entry.get("base"):  # a templated path: relative to the case file
+        path = Path(entry["base"]) / path
     handle = stack.enter_context(path.open("rb"))
     filename = entry.get("filename") or path.name
     if entry.get("content_type"):
@@ -99,8 +101,15 @@ def send(spec: RequestSpec, run: GroupRun) -> Sent:
     method = str(spec.method(context)).upper()
     url = join_url(run.environment.base_url, str(spec.url(context)))
     run.last.method, run.last.url, run.last.status_code = method, url, None
+    if "://" not in url:
+        return Sent(method, url, None, None, 0.0,
+                    f"the url {url!r} is relative, and environment '{run.environment.name}' "
+                    "has no base_url (set it in orbit.yaml, or write a full URL)")
     with ExitStack() as stack:
-        arguments = build_arguments(spec, run, stack)
+        try:
+            arguments = build_arguments(spec, run, stack)
+        except OSError as exc:  # a file to upload that cannot be opened
+            return Sent(method, url, None, None, 0.0, f"cannot open {exc.filename}: {exc.strerror}")
         session = run.session
         started = time.perf_counter()
         try:
@@ -111,6 +120,9 @@ def send(spec: RequestSpec, run: GroupRun) -> Sent:
         except requests.RequestException as exc:
             elapsed = (time.perf_counter() - started) * 1000
             return Sent(method, url, None, None, elapsed, f"{type(exc).__name__}: {_reason(exc)}")
+        except (ValueError, TypeError) as exc:  # a templated value of the wrong kind (timeout: "abc")
+            elapsed = (time.perf_counter() - started) * 1000
+            return Sent(method, url, None, None, elapsed, f"the request could not be made: {exc}")
         elapsed = (time.perf_counter() - started) * 1000
     run.last.status_code = response.status_code
     return Sent(method, response.url or url, response.request, response, elapsed)

@@ -46,8 +46,12 @@ def _run_request(step: Step, run: GroupRun, headline: str) -> StepResult:
         tries = 1
         while sent.response is None or check_response(step.retry.until, sent, run):
             if tries >= step.retry.times:
-                problems = [str(m) for m in check_response(step.retry.until, sent, run)] if sent.response is not None else []
-                summary = f"retry: gave up after {tries} tries, the last response did not match until:"
+                if sent.response is None:
+                    problems = []
+                    summary = f"retry: gave up after {tries} tries, the last request failed: {sent.error}"
+                else:
+                    problems = [str(m) for m in check_response(step.retry.until, sent, run)]
+                    summary = f"retry: gave up after {tries} tries, the last response did not match until:"
                 raise StepFailed(failure_report(headline, [summary, *problems], sent, run))
             time.sleep(step.retry.delay)
             sent = send(step.request, run)
@@ -76,7 +80,7 @@ def _run_use(step: Step, run: GroupRun, where: str) -> StepResult:
     last: StepResult | None = None
     try:
         for inner_step in step.use.steps:
-            inner_where = f"{step.use.path.name}:{inner_step.line}, used by {where}"
+            inner_where = f"{step.use.display or step.use.path.name}:{inner_step.line}, used by {where}"
             try:
                 last = run_step(inner_step, run, inner_where)
             except StepSkipped:

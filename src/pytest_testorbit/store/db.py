@@ -67,9 +67,7 @@ def make_engine(url: str) -> Engine:
         raise StoreError(f"not a database URL: {url!r}") from None
     backend = parsed.get_backend_name()
     connect_args: dict[str, Any] = {}
-    if backend == "postgresql":
-        connect_args["connect_timeout"] = CONNECT_TIMEOUT
-    elif backend in ("mysql", "mariadb"):
+    if backend == "postgresql" or backend in ("mysql", "mariadb"):
         connect_args["connect_timeout"] = CONNECT_TIMEOUT
     elif backend == "sqlite":
         connect_args["timeout"] = SQLITE_BUSY_TIMEOUT
@@ -120,7 +118,8 @@ def open_store(url: str, *, auto_upgrade: bool = False) -> Store:
         migrate.ensure_schema(engine, display_url(url), auto_upgrade=auto_upgrade)
     except (OperationalError, DBAPIError) as exc:
         engine.dispose()
-        raise StoreError(f"cannot reach the results store at {display_url(url)}: {reason(exc)}")
+        shown = display_url(url)
+        raise StoreError(f"cannot reach the results store at {shown}: {reason(exc)}") from None
     except BaseException:
         engine.dispose()
         raise

@@ -18,12 +18,11 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
+from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
-
-from alembic import command
 
 from ..errors import StoreBehind, StoreError
 
@@ -58,23 +57,23 @@ def known_revisions() -> set[str]:
 
 def ensure_schema(engine: Engine, display_url: str, *, auto_upgrade: bool = False) -> None:
     """Create a new store, or check that an existing one is at the code's revision."""
-    heads = code_heads()
     with engine.connect() as connection:
         current = current_revisions(connection)
-    if current == heads:
+    if current == code_heads():
         return
-    _check_not_ahead(current, display_url)
-    if current and not auto_upgrade:
-        raise StoreBehind(
-            f"the results store at {display_url} is at revision {', '.join(sorted(current))}, "
-            f"this pytest-testorbit needs {', '.join(sorted(heads))}: "
-            f"run `orbit db upgrade` to bring it forward"
-        )
-    upgrade(engine, display_url, backup=bool(current))
+    # Another process may be creating the store right now: decide under the lock, where
+    # its half-done work (MySQL commits DDL one statement at a time) cannot be seen.
+    upgrade(engine, display_url, backup=True, existing=auto_upgrade)
 
 
-def upgrade(engine: Engine, display_url: str, *, backup: bool = False) -> bool:
-    """Migrate to the code's heads under the lock; True when something was done."""
+def upgrade(
+    engine: Engine, display_url: str, *, backup: bool = False, existing: bool = True
+) -> bool:
+    """Migrate to the code's heads under the lock; True when something was done.
+
+    With ``existing`` False, only a new (empty) store is created; one behind the code
+    raises ``StoreBehind``.
+    """
     with _migration_lock(engine) as connection:
         current = current_revisions(connection)
         connection.commit()
@@ -82,6 +81,12 @@ def upgrade(engine: Engine, display_url: str, *, backup: bool = False) -> bool:
         if current == heads:
             return False
         _check_not_ahead(current, display_url)
+        if current and not existing:
+            raise StoreBehind(
+                f"the results store at {display_url} is at revision "
+                f"{', '.join(sorted(current))}, this pytest-testorbit needs "
+                f"{', '.join(sorted(heads))}: run `orbit db upgrade` to bring it forward"
+            )
         if backup and current:
             backup_sqlite(engine, "-".join(sorted(current)))
         command.upgrade(alembic_config(connection), "heads")
@@ -113,9 +118,11 @@ def backup_sqlite(engine: Engine, revision: str) -> Path | None:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.name}.{revision}.{stamp}.bak")
     # The backup API copies a consistent snapshot even while another process writes.
-    with contextlib.closing(sqlite3.connect(path)) as source:
-        with contextlib.closing(sqlite3.connect(target)) as copy:
-            source.backup(copy)
+    with (
+        contextlib.closing(sqlite3.connect(path)) as source,
+        contextlib.closing(sqlite3.connect(target)) as copy,
+    ):
+        source.backup(copy)
     return target
 
 

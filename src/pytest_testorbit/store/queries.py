@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import ColumnElement, Select, and_, exists, select
 from sqlalchemy.orm import Session, selectinload
 
 from .models import CaseGroup, GroupResult, Run, StepResult
@@ -108,11 +108,28 @@ def _run_row(run: Run) -> RunRow:
     return RunRow(**{name: getattr(run, name) for name in names})
 
 
-def _runs_query(environment: str | None, with_results: bool) -> Select[tuple[Run]]:
+def group_filter(wanted: str) -> ColumnElement[bool]:
+    """``checkout`` is every row of the group; ``checkout[abc]`` one parameter row."""
+    if wanted.endswith("]") and "[" in wanted:
+        key, _, param = wanted[:-1].partition("[")
+        return and_(CaseGroup.group_key == key, CaseGroup.param_id == param)
+    return CaseGroup.group_key == wanted
+
+
+def _runs_query(
+    environment: str | None, with_results: bool, group: str | None = None
+) -> Select[Run]:
     query = select(Run).order_by(Run.started_at.desc(), Run.id.desc())
     if environment:
         query = query.where(Run.environment == environment)
-    if with_results:
+    if group:
+        has_group = (
+            select(GroupResult.id)
+            .join(GroupResult.case_group)
+            .where(GroupResult.run_id == Run.id, group_filter(group))
+        )
+        query = query.where(has_group.exists())
+    elif with_results:
         query = query.where(exists().where(GroupResult.run_id == Run.id))
     return query
 
@@ -123,9 +140,10 @@ def runs(
     limit: int | None = None,
     environment: str | None = None,
     with_results: bool = False,
+    group: str | None = None,
 ) -> list[RunRow]:
-    """The runs, newest first."""
-    query = _runs_query(environment, with_results).limit(limit)
+    """The runs, newest first; with ``group``, those that ran it."""
+    query = _runs_query(environment, with_results, group).limit(limit)
     return [_run_row(run) for run in session.scalars(query)]
 
 
@@ -134,14 +152,12 @@ def get_run(session: Session, run_id: str) -> RunRow | None:
     return _run_row(run) if run else None
 
 
-def last_run(session: Session, *, environment: str | None = None) -> RunRow | None:
+def last_run(
+    session: Session, *, environment: str | None = None, group: str | None = None
+) -> RunRow | None:
     """The newest run that has results (a run that stored nothing is not "the last run")."""
-    found = runs(session, limit=1, environment=environment, with_results=True)
+    found = runs(session, limit=1, environment=environment, with_results=True, group=group)
     return found[0] if found else None
-
-
-def matches(row_group: str, row_display: str, wanted: str | None) -> bool:
-    return wanted is None or wanted in (row_group, row_display)
 
 
 def group_results(
@@ -157,11 +173,10 @@ def group_results(
     )
     if steps:
         query = query.options(selectinload(GroupResult.steps))
+    if group:
+        query = query.where(group_filter(group))
     found: dict[str, list[GroupRow]] = {run_id: [] for run_id in run_ids}
     for result in session.scalars(query):
-        case_group = result.case_group
-        if not matches(case_group.group_key, case_group.display_id, group):
-            continue
         found[result.run_id].append(_group_row(result, steps))
     return found
 
@@ -224,7 +239,7 @@ def history(
     group: str | None = None,
     steps: bool = False,
 ) -> History:
-    recent = runs(session, limit=runs_back, environment=environment, with_results=True)
+    recent = runs(session, limit=runs_back, environment=environment, with_results=True, group=group)
     recent.reverse()
     by_run = group_results(session, [run.id for run in recent], group=group, steps=steps)
     groups: dict[GroupKey, dict[str, GroupRow]] = {}

@@ -50,9 +50,16 @@ def append(path: Path, records: Iterable[Record], *, db: str) -> None:
 
 
 def read(path: Path) -> list[Record]:
+    """The spooled records that can be read (a line cut short by a crash is left out)."""
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    found = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            found.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return found
 
 
 @dataclass

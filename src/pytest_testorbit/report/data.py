@@ -1,0 +1,83 @@
+"""What a report shows, read from the store once: the last run, its groups, their trends.
+
+"The last run" is the newest run that has results (with ``--group``, that ran the group;
+with ``--env``, of that environment). A trend covers the last N such runs; each group in
+it is shown with its newest result in that window, so a group the last run did not run
+still appears, marked with the run it comes from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import UsageError
+from ..store.queries import GroupKey, GroupRow, History, RunRow, history, last_run, runs
+
+
+@dataclass
+class Report:
+    run: RunRow | None  # the last run (None: the store has no results yet)
+    runs: list[RunRow] = field(default_factory=list)  # the window, oldest first
+    groups: list[GroupRow] = field(default_factory=list)  # each group's newest result
+    group_runs: dict[GroupKey, str] = field(default_factory=dict)  # -> that result's run id
+    history: History | None = None  # every result of the window, run by run
+    store: str = ""  # the store's URL, password hidden
+
+    def in_last_run(self, group: GroupRow) -> bool:
+        return self.run is not None and self.group_runs.get(group.key) == self.run.id
+
+    def result(self, group: GroupRow, run: RunRow) -> GroupRow | None:
+        """The group's result in one run of the window, if it ran there."""
+        return self.history.groups.get(group.key, {}).get(run.id) if self.history else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run": self.run.to_dict() if self.run else None,
+            "runs": [run.to_dict() for run in self.runs],
+            "groups": [
+                {**group.to_dict(), "run_id": self.group_runs.get(group.key)}
+                for group in self.groups
+            ],
+        }
+
+
+def build_report(
+    session: Any,
+    *,
+    runs_back: int = 1,
+    environment: str | None = None,
+    group: str | None = None,
+    store: str = "",
+) -> Report:
+    run = last_run(session, environment=environment, group=group)
+    if run is None:
+        if group and last_run(session, environment=environment):
+            raise UsageError(_no_such_group(session, group, environment))
+        return Report(run=None, store=store)
+    past = history(session, runs_back=runs_back, environment=environment, group=group, steps=True)
+    report = Report(run=run, runs=past.runs, history=past, store=store)
+    for key, by_run in past.groups.items():
+        newest = next(r for r in reversed(past.runs) if r.id in by_run)
+        row = by_run[newest.id]
+        row.trend = past.trend(key)
+        report.groups.append(row)
+        report.group_runs[key] = newest.id
+    # The last run's groups first, in file order; then those only earlier runs had.
+    report.groups.sort(key=lambda g: (not report.in_last_run(g), g.file, g.group))
+    return report
+
+
+def _no_such_group(session: Any, group: str, environment: str | None) -> str:
+    past: History = history(session, runs_back=20, environment=environment)
+    known = sorted({row.group for rows in past.groups.values() for row in rows.values()})
+    shown = ", ".join(known[:20]) + (", ..." if len(known) > 20 else "")
+    from ..errors import did_you_mean
+
+    hint = did_you_mean(group, known)
+    extra = f" Did you mean '{hint}'?" if hint else ""
+    return f"no results for group '{group}' in the store.{extra} Groups in recent runs: {shown}"
+
+
+def list_runs(session: Any, *, limit: int, environment: str | None = None) -> list[RunRow]:
+    return runs(session, limit=limit, environment=environment)
