@@ -339,6 +339,13 @@ def scenario_parallel(ctx: Context, results: Results) -> None:
         f"{s.parallel_groups * s.parallel_steps} requests in all. The pytest floor "
         "(hand-written modules, `--dist loadfile`) shows what xdist itself reaches here."
     )
+    cores = os.cpu_count() or 1
+    if cores < s.parallel_workers:
+        results.notes.append(
+            f"Parallel: this machine has {cores} cores for {s.parallel_workers} workers, so the "
+            "workers' start-up (importing pytest and collecting) competes for the CPU and caps "
+            "the speed-up below what the latency alone would allow."
+        )
 
 
 def memory_rows(ctx: Context, results: Results) -> None:

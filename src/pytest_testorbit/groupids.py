@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from .model import Group
 from .project import CASE_SUFFIXES
 from .session import SESSION_KEY
+
+if TYPE_CHECKING:
+    from .model import Group
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .jsonpaths import JsonPath, TemplatedPath
-from .templating import Render
+if TYPE_CHECKING:  # types only: the model itself imports neither Jinja2 nor jsonpath-ng
+    from .jsonpaths import JsonPath, TemplatedPath
+    from .templating import Render
 
 
 @dataclass(slots=True)

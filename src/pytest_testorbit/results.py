@@ -107,12 +107,16 @@ class _Group:
         self.data = data
         self.planned: list[str] = list(data.get("planned") or [data["step"]])
         self.steps: dict[str, _Step] = {}
+        self.unfinished = set(self.planned)  # planned steps whose teardown has not reported
         self.worker: str | None = None
         self.written = False
 
     def add(self, report: pytest.TestReport, data: dict[str, Any]) -> None:
         self.data = data
-        self.steps.setdefault(str(data["step"]), _Step()).add(report, data)
+        step = self.steps.setdefault(str(data["step"]), _Step())
+        step.add(report, data)
+        if step.done:
+            self.unfinished.discard(str(data["step"]))
         node = getattr(report, "node", None)  # set by xdist on the controller
         gateway = getattr(node, "gateway", None)
         if gateway is not None:
@@ -120,7 +124,7 @@ class _Group:
 
     @property
     def finished(self) -> bool:
-        return all(step in self.steps and self.steps[step].done for step in self.planned)
+        return not self.unfinished
 
     def outcome(self) -> GroupOutcome:
         steps = []

@@ -73,6 +73,9 @@ def build_arguments(spec: RequestSpec, run: GroupRun, stack: ExitStack) -> dict[
         else:
             arguments[key] = rendered
     arguments.setdefault("timeout", run.environment.timeout or DEFAULT_TIMEOUT)
+    # Always explicit: with trust_env on, requests lets REQUESTS_CA_BUNDLE override a
+    # session's verify=False (requests issue #3829); a per-request value is honoured.
+    arguments.setdefault("verify", run.session.verify)
     return arguments
 
 
