@@ -13,7 +13,38 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+# pytester's in-process runs drop every module first imported while a test that uses it
+# runs, and SQLAlchemy warns when its dialects or our models are imported a second time.
+# Whatever the store and the ``orbit`` command load is loaded here, at collection, once.
+import alembic.command
+import alembic.runtime.migration
+import psycopg
+import pymysql  # type: ignore[import-untyped]  # no stubs installed
 import pytest
+import sqlalchemy.dialects.mysql
+import sqlalchemy.dialects.postgresql
+import sqlalchemy.dialects.sqlite
+
+import pytest_testorbit.store.db
+import pytest_testorbit.store.queries
+import pytest_testorbit.store.sink
+import pytest_testorbit.store.writer
+from pytest_testorbit.cli import build_parser
+
+build_parser()  # imports every command module, the scheduler's models among them
+_PRELOADED = (
+    psycopg,
+    pymysql,
+    alembic.command,
+    alembic.runtime.migration,
+    sqlalchemy.dialects.mysql,
+    sqlalchemy.dialects.postgresql,
+    sqlalchemy.dialects.sqlite,
+    pytest_testorbit.store.db,
+    pytest_testorbit.store.queries,
+    pytest_testorbit.store.sink,
+    pytest_testorbit.store.writer,
+)
 
 PG_ADMIN = "host=127.0.0.1 port=5432 dbname=test user=postgres connect_timeout=3"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
@@ -27,8 +58,6 @@ def _unique() -> str:
 
 def _postgresql() -> Iterator[str]:
     try:
-        import psycopg
-
         admin = psycopg.connect(PG_ADMIN, autocommit=True)
     except Exception as exc:  # the reason is the skip message
         pytest.skip(f"PostgreSQL on 127.0.0.1:5432 cannot be reached: {exc}")
@@ -43,8 +72,6 @@ def _postgresql() -> Iterator[str]:
 
 def _mysql() -> Iterator[str]:
     try:
-        import pymysql  # type: ignore[import-untyped]  # no stubs installed
-
         admin = pymysql.connect(host="127.0.0.1", port=3306, user="root", connect_timeout=3)
     except Exception as exc:  # the reason is the skip message
         pytest.skip(f"MariaDB on 127.0.0.1:3306 cannot be reached: {exc}")

@@ -144,7 +144,9 @@ CASES = {
             request: {method: GET, url: /a}
             expect: {body: {regex: "(unclosed"}}
         """,
-        ["bad.orbit.yaml:5: invalid regular expression: missing ), unterminated subpattern at position 0"],
+        [
+            "bad.orbit.yaml:5: invalid regular expression: missing ), unterminated subpattern at position 0"
+        ],
     ),
     "duplicate step ids": (
         """
@@ -168,7 +170,10 @@ CASES = {
               json:
                 "$.items[": 1
         """,
-        ["bad.orbit.yaml:7: invalid JSONPath '$.items[': *", '  at: steps[[]0[]].expect.json.$.items[[]']
+        [
+            "bad.orbit.yaml:7: invalid JSONPath '$.items[': *",
+            "  at: steps[[]0[]].expect.json.$.items[[]",
+        ],
     ),
     "not a jsonpath in extract": (
         """
@@ -235,7 +240,9 @@ CASES = {
             request: {method: GET, url: /a}
             expect: {status: [200, 2000]}
         """,
-        ["bad.orbit.yaml:5: status must be an HTTP status code (100-599) or a list of them, not 2000"],
+        [
+            "bad.orbit.yaml:5: status must be an HTTP status code (100-599) or a list of them, not 2000"
+        ],
     ),
     "top level a list": (
         """
@@ -257,7 +264,10 @@ CASES = {
           - name: a
             request: {method: GET, url: /a}
         """,
-        ["bad.orbit.yaml:2: parametrize row 0 must be a mapping of variables, not int 1", "  at: parametrize[[]0[]]"],
+        [
+            "bad.orbit.yaml:2: parametrize row 0 must be a mapping of variables, not int 1",
+            "  at: parametrize[[]0[]]",
+        ],
     ),
     "parametrize ids and rows differ": (
         """
@@ -298,7 +308,10 @@ CASES = {
           - id: v1.2
             request: {method: GET, url: /a}
         """,
-        ["bad.orbit.yaml:3: id 'v1.2' may hold only letters, digits, '_' and '-' (not '.')", "  did you mean: v1-2?"],
+        [
+            "bad.orbit.yaml:3: id 'v1.2' may hold only letters, digits, '_' and '-' (not '.')",
+            "  did you mean: v1-2?",
+        ],
     ),
     "parametrize id with ::": (
         """
@@ -307,7 +320,10 @@ CASES = {
           - name: a
             request: {method: GET, url: /a}
         """,
-        ["bad.orbit.yaml:2: 0 'x::y' may not contain '::' (it separates pytest node ids)", "  at: parametrize.ids[[]0[]]"],
+        [
+            "bad.orbit.yaml:2: 0 'x::y' may not contain '::' (it separates pytest node ids)",
+            "  at: parametrize.ids[[]0[]]",
+        ],
     ),
     "group name with ::": (
         """
@@ -316,7 +332,9 @@ CASES = {
           - name: a
             request: {method: GET, url: /a}
         """,
-        ["bad.orbit.yaml:2: name 'shop::checkout' may not contain '::' (it separates pytest node ids)"],
+        [
+            "bad.orbit.yaml:2: name 'shop::checkout' may not contain '::' (it separates pytest node ids)"
+        ],
     ),
     "on_failure choice": (
         """
@@ -325,7 +343,10 @@ CASES = {
           - name: a
             request: {method: GET, url: /a}
         """,
-        ["bad.orbit.yaml:2: on_failure must be one of stop, continue, not 'stopp'", "  did you mean: stop?"],
+        [
+            "bad.orbit.yaml:2: on_failure must be one of stop, continue, not 'stopp'",
+            "  did you mean: stop?",
+        ],
     ),
     "with without use": (
         """
@@ -343,7 +364,10 @@ CASES = {
             request: {method: GET, url: /a}
             retry: {times: 3}
         """,
-        ["bad.orbit.yaml:5: retry needs 'until:', an expect block the response must match", "  at: steps[[]0[]].retry.until"],
+        [
+            "bad.orbit.yaml:5: retry needs 'until:', an expect block the response must match",
+            "  at: steps[[]0[]].retry.until",
+        ],
     ),
     "missing upload file": (
         """
@@ -359,7 +383,10 @@ CASES = {
           - name: a
             request: {method: GET, url: /a, auth: {digest: [a, b]}}
         """,
-        ["bad.orbit.yaml:4: auth must be {basic: [[]user, password[]]} or {bearer: TOKEN}", "  valid: basic, bearer"],
+        [
+            "bad.orbit.yaml:4: auth must be {basic: [[]user, password[]]} or {bearer: TOKEN}",
+            "  valid: basic, bearer",
+        ],
     ),
 }
 
@@ -433,51 +460,132 @@ def step(body: str) -> str:
 REQUEST = "request: {method: GET, url: /a}"
 
 MESSAGES = [
-    ("tags: [smoke-test]\n" + step(REQUEST), "1: tag 'smoke-test' must be a name usable as a pytest mark (letters, digits, _)"),
+    (
+        "tags: [smoke-test]\n" + step(REQUEST),
+        "1: tag 'smoke-test' must be a name usable as a pytest mark (letters, digits, _)",
+    ),
     ("parallel: yes please\n" + step(REQUEST), "1: parallel must be true or false"),
     ('name: ""\n' + step(REQUEST), "1: name must be a non-empty string"),
     ("owners: 3\n" + step(REQUEST), "1: owners must be a list of strings"),
-    ("variables: {1x: 2}\n" + step(REQUEST), "1: variable name '1x' must be a name (letters, digits, _)"),
+    (
+        "variables: {1x: 2}\n" + step(REQUEST),
+        "1: variable name '1x' must be a name (letters, digits, _)",
+    ),
     ("variables: [a]\n" + step(REQUEST), "1: variables must be a mapping, not a list"),
-    ("parametrize: {ids: [a]}\n" + step(REQUEST), "1: parametrize as a mapping needs 'rows:' (and optional 'ids:')"),
-    ("parametrize: {ids: a, rows: [{x: 1}]}\n" + step(REQUEST), "1: parametrize.ids must be a list"),
-    ("parametrize: {ids: [a, a], rows: [{x: 1}, {x: 2}]}\n" + step(REQUEST), "1: parametrize ids must be unique"),
-    ("parametrize: {idz: [a], rows: [{x: 1}]}\n" + step(REQUEST), "1: unknown key 'idz' in parametrize"),
+    (
+        "parametrize: {ids: [a]}\n" + step(REQUEST),
+        "1: parametrize as a mapping needs 'rows:' (and optional 'ids:')",
+    ),
+    (
+        "parametrize: {ids: a, rows: [{x: 1}]}\n" + step(REQUEST),
+        "1: parametrize.ids must be a list",
+    ),
+    (
+        "parametrize: {ids: [a, a], rows: [{x: 1}, {x: 2}]}\n" + step(REQUEST),
+        "1: parametrize ids must be unique",
+    ),
+    (
+        "parametrize: {idz: [a], rows: [{x: 1}]}\n" + step(REQUEST),
+        "1: unknown key 'idz' in parametrize",
+    ),
     ("steps: []\n", "1: steps must be a non-empty list of steps"),
     ("steps: [3]\n", "1: a step must be a mapping, not int 3"),
     ("steps:\n  - request: {method: GET, url: /a}\n", "2: a step needs a 'name:' (or an 'id:')"),
-    (step(REQUEST + "\nuse: other.orbit.yaml"), "4: step 'a' has both 'request:' and 'use:': a step has a request, or uses another file"),
-    (step("skip_if: [1]\n" + REQUEST), "3: skip_if must be a template such as \"{{ env_name == 'prod' }}\""),
+    (
+        step(REQUEST + "\nuse: other.orbit.yaml"),
+        "4: step 'a' has both 'request:' and 'use:': a step has a request, or uses another file",
+    ),
+    (
+        step("skip_if: [1]\n" + REQUEST),
+        "3: skip_if must be a template such as \"{{ env_name == 'prod' }}\"",
+    ),
     (step("use: 3"), "3: use must be the path of another case file"),
     (step("request: {url: /a}"), "3: request needs 'method:'"),
     (step("request: {method: GET, url: 3}"), "3: url must be a string"),
-    (step("request: {method: GET, url: /a, params: [a]}"), "3: request.params must be a mapping of names to values"),
-    (step("request: {method: GET, url: /a, timeout: -1}"), "3: timeout must be a positive number of seconds, not -1"),
-    (step("request: {method: GET, url: /a, allow_redirects: no-thanks}"), "3: allow_redirects must be true or false"),
-    (step("request: {method: GET, url: /a, auth: {basic: alice}}"), "3: auth.basic must be a list of two: [[]user, password[]]"),
-    (step("request: {method: POST, url: /a, files: [a.txt]}"), "3: files must map form field names to file paths"),
-    (step("request: {method: POST, url: /a, files: {doc: 3}}"), "3: a file is a path, or {path: P, content_type: T, filename: N}"),
+    (
+        step("request: {method: GET, url: /a, params: [a]}"),
+        "3: request.params must be a mapping of names to values",
+    ),
+    (
+        step("request: {method: GET, url: /a, timeout: -1}"),
+        "3: timeout must be a positive number of seconds, not -1",
+    ),
+    (
+        step("request: {method: GET, url: /a, allow_redirects: no-thanks}"),
+        "3: allow_redirects must be true or false",
+    ),
+    (
+        step("request: {method: GET, url: /a, auth: {basic: alice}}"),
+        "3: auth.basic must be a list of two: [[]user, password[]]",
+    ),
+    (
+        step("request: {method: POST, url: /a, files: [a.txt]}"),
+        "3: files must map form field names to file paths",
+    ),
+    (
+        step("request: {method: POST, url: /a, files: {doc: 3}}"),
+        "3: a file is a path, or {path: P, content_type: T, filename: N}",
+    ),
     (step(REQUEST + "\nexpect: 200"), "4: expect must be a mapping, not int 200"),
-    (step(REQUEST + "\nexpect: {max_ms: fast}"), "4: max_ms must be a positive number of milliseconds, not 'fast'"),
-    (step(REQUEST + "\nexpect: {json: {$.a: {}}}"), "4: an empty matcher checks nothing; write {eq: {}} to compare with an empty object"),
-    (step(REQUEST + "\nexpect: {schema: 3}"), "4: schema is a JSON Schema mapping, or the path of a .json/.yaml file"),
-    (step(REQUEST + "\nexpect: {schema: nope.json}"), "4: schema file 'nope.json' does not exist (paths are relative to the case file)"),
+    (
+        step(REQUEST + "\nexpect: {max_ms: fast}"),
+        "4: max_ms must be a positive number of milliseconds, not 'fast'",
+    ),
+    (
+        step(REQUEST + "\nexpect: {json: {$.a: {}}}"),
+        "4: an empty matcher checks nothing; write {eq: {}} to compare with an empty object",
+    ),
+    (
+        step(REQUEST + "\nexpect: {schema: 3}"),
+        "4: schema is a JSON Schema mapping, or the path of a .json/.yaml file",
+    ),
+    (
+        step(REQUEST + "\nexpect: {schema: nope.json}"),
+        "4: schema file 'nope.json' does not exist (paths are relative to the case file)",
+    ),
     (step(REQUEST + "\nexpect: {body: {regex: 3}}"), "4: regex takes a string pattern"),
     (step(REQUEST + "\nexpect: {json: {$.a: {one_of: a}}}"), "4: one_of takes a list of values"),
     (step(REQUEST + "\nexpect: {json: {$.a: {exists: 1}}}"), "4: exists takes true or false"),
-    (step(REQUEST + "\nexpect: {json: {$.a: {len: -1}}}"), "4: len takes a whole number (or a matcher such as {ge: 1})"),
+    (
+        step(REQUEST + "\nexpect: {json: {$.a: {len: -1}}}"),
+        "4: len takes a whole number (or a matcher such as {ge: 1})",
+    ),
     (step(REQUEST + "\nexpect: {json: {$.a: {len: {gtt: 1}}}}"), "4: unknown matcher 'gtt'"),
     (step(REQUEST + "\nexpect: {json: {$.a: {gt: [1]}}}"), "4: gt takes a number or a string"),
-    (step(REQUEST + "\nexpect: {json: {$.a: {approx: x}}}"), "4: approx takes a number, or {value: N, rel: R, abs: A}"),
-    (step(REQUEST + "\nextract: {1a: $.a}"), "4: extract variable '1a' must be a name (letters, digits, _)"),
-    (step(REQUEST + "\nextract: {a: [1]}"), "4: extract takes a JSONPath, or one of {header: NAME}, {cookie: NAME}, {regex: PATTERN}, {status: true}"),
+    (
+        step(REQUEST + "\nexpect: {json: {$.a: {approx: x}}}"),
+        "4: approx takes a number, or {value: N, rel: R, abs: A}",
+    ),
+    (
+        step(REQUEST + "\nextract: {1a: $.a}"),
+        "4: extract variable '1a' must be a name (letters, digits, _)",
+    ),
+    (
+        step(REQUEST + "\nextract: {a: [1]}"),
+        "4: extract takes a JSONPath, or one of {header: NAME}, {cookie: NAME}, {regex: PATTERN}, {status: true}",
+    ),
     (step(REQUEST + "\nextract: {a: {status: 1}}"), "4: extract {status: true} takes true"),
-    (step(REQUEST + "\nextract: {a: {header: ''}}"), "4: extract {header: NAME} takes a header name"),
-    (step(REQUEST + "\nextract: {a: {regex: '('}}"), "4: invalid regular expression: missing ), unterminated subpattern at position 0"),
-    (step(REQUEST + "\nretry: {times: 0, until: {status: 200}}"), "4: retry.times must be a whole number of tries, 1 or more, not 0"),
-    (step(REQUEST + "\nretry: {delay: -1, until: {status: 200}}"), "4: retry.delay must be seconds, 0 or more, not -1"),
+    (
+        step(REQUEST + "\nextract: {a: {header: ''}}"),
+        "4: extract {header: NAME} takes a header name",
+    ),
+    (
+        step(REQUEST + "\nextract: {a: {regex: '('}}"),
+        "4: invalid regular expression: missing ), unterminated subpattern at position 0",
+    ),
+    (
+        step(REQUEST + "\nretry: {times: 0, until: {status: 200}}"),
+        "4: retry.times must be a whole number of tries, 1 or more, not 0",
+    ),
+    (
+        step(REQUEST + "\nretry: {delay: -1, until: {status: 200}}"),
+        "4: retry.delay must be seconds, 0 or more, not -1",
+    ),
     (step(REQUEST + "\nretry: {until: {stat: 200}}"), "4: unknown key 'stat' in expect"),
-    ("steps:\n  - use: other.orbit.yaml\n    expect: {status: 200}\n", "3: a 'use:' step cannot have 'expect:' (put it on the used steps)"),
+    (
+        "steps:\n  - use: other.orbit.yaml\n    expect: {status: 200}\n",
+        "3: a 'use:' step cannot have 'expect:' (put it on the used steps)",
+    ),
 ]
 
 
@@ -495,7 +603,9 @@ def test_two_unnamed_groups_in_one_file_are_an_error(orbit):
     orbit.case("g.orbit.yaml", step(REQUEST) + "---\n" + step(REQUEST))
     result = orbit.run()
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["g.orbit.yaml:5: two groups in one file are named 'g' (the other is on line 1)"])
+    result.stdout.fnmatch_lines(
+        ["g.orbit.yaml:5: two groups in one file are named 'g' (the other is on line 1)"]
+    )
 
 
 def test_a_used_file_with_two_groups_is_an_error(orbit):
@@ -503,7 +613,9 @@ def test_a_used_file_with_two_groups_is_an_error(orbit):
     orbit.case("g.orbit.yaml", "steps:\n  - use: two.orbit.yaml\n")
     result = orbit.run("g.orbit.yaml")
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["g.orbit.yaml:2: use: two.orbit.yaml must hold exactly one group, it holds 2"])
+    result.stdout.fnmatch_lines(
+        ["g.orbit.yaml:2: use: two.orbit.yaml must hold exactly one group, it holds 2"]
+    )
 
 
 def test_a_case_file_that_is_not_utf8_is_an_error(orbit):
@@ -511,4 +623,6 @@ def test_a_case_file_that_is_not_utf8_is_an_error(orbit):
     (orbit.pytester.path / "bin.orbit.yaml").write_bytes(b"steps: \xff\xfe\n")
     result = orbit.run()
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["bin.orbit.yaml: cannot read the case file: 'utf-8' codec can't decode byte 0xff*"])
+    result.stdout.fnmatch_lines(
+        ["bin.orbit.yaml: cannot read the case file: 'utf-8' codec can't decode byte 0xff*"]
+    )

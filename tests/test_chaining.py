@@ -18,7 +18,9 @@ THREE_STEPS = """
 
 @pytest.fixture
 def shop(orbit):
-    orbit.httpserver.expect_request("/orders", method="POST").respond_with_json({"id": 42}, status=201)
+    orbit.httpserver.expect_request("/orders", method="POST").respond_with_json(
+        {"id": 42}, status=201
+    )
     orbit.httpserver.expect_request("/orders/42", method="GET").respond_with_json({"id": 42})
     orbit.httpserver.expect_request("/orders/42", method="PATCH").respond_with_json({"id": 42})
     return orbit
@@ -172,7 +174,9 @@ def test_variables_never_leak_into_another_group(orbit):
 
 
 def test_cookies_never_leak_into_another_group(orbit):
-    orbit.httpserver.expect_request("/login").respond_with_data("", headers={"Set-Cookie": "sid=one; Path=/"})
+    orbit.httpserver.expect_request("/login").respond_with_data(
+        "", headers={"Set-Cookie": "sid=one; Path=/"}
+    )
     orbit.httpserver.expect_request("/me").respond_with_json({})
     orbit.case(
         "g.orbit.yaml",
@@ -219,7 +223,9 @@ def test_each_parametrize_instance_has_its_own_variables(orbit):
             "p.orbit.yaml::p[[]1[]]::use FAILED*",
         ]
     )
-    result.stdout.fnmatch_lines(["  ✗ template: undefined variable 'made'; variables in play: env, env_name, sku"])
+    result.stdout.fnmatch_lines(
+        ["  ✗ template: undefined variable 'made'; variables in play: env, env_name, sku"]
+    )
     assert orbit.paths == ["/make/A", "/use/id-A"]
 
 
@@ -288,3 +294,22 @@ def test_a_group_selected_by_node_id_runs_all_its_steps(shop):
     result = shop.run("g.orbit.yaml::shop")
     result.assert_outcomes(passed=3)
     assert "/nope" not in shop.paths
+
+
+def test_last_failed_reruns_the_failed_step_after_replaying_the_earlier_ones(orbit):
+    orbit.httpserver.expect_request("/orders", method="POST").respond_with_json(
+        {"id": 42}, status=201
+    )
+    orbit.httpserver.expect_request("/orders/42", method="GET").respond_with_json({"id": 42})
+    orbit.httpserver.expect_request("/orders/42", method="PATCH").respond_with_json({}, status=409)
+    orbit.case("g.orbit.yaml", THREE_STEPS)
+    args = ("--orbit-no-db", "-p", "no:randomly", "-p", "no:logging")
+    orbit.pytester.runpytest(*args).assert_outcomes(passed=2, failed=1)
+    orbit.httpserver.clear_log()
+    result = orbit.pytester.runpytest(*args, "--lf")
+    result.assert_outcomes(failed=1, deselected=2)
+    assert [(r.method, r.path) for r in orbit.requests] == [
+        ("POST", "/orders"),
+        ("GET", "/orders/42"),
+        ("PATCH", "/orders/42"),
+    ]

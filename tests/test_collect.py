@@ -16,7 +16,9 @@ def test_orbit_yaml_and_orbit_yml_files_are_collected_and_other_yaml_is_not(orbi
     orbit.case("b.orbit.yml", ONE_STEP)
     orbit.case("c.yaml", ONE_STEP)
     result = orbit.run("--collect-only", "-q")
-    result.stdout.fnmatch_lines(["a.orbit.yaml::a::ping", "b.orbit.yml::b::ping", "2 tests collected*"])
+    result.stdout.fnmatch_lines(
+        ["a.orbit.yaml::a::ping", "b.orbit.yml::b::ping", "2 tests collected*"]
+    )
     assert "c.yaml" not in orbit.text(result)
 
 
@@ -132,7 +134,9 @@ def test_parametrize_as_a_list_gives_numbered_group_instances(orbit):
         """,
     )
     result = orbit.run("-v")
-    result.stdout.fnmatch_lines(["p.orbit.yaml::p[[]0[]]::get PASSED*", "p.orbit.yaml::p[[]1[]]::get PASSED*"])
+    result.stdout.fnmatch_lines(
+        ["p.orbit.yaml::p[[]0[]]::get PASSED*", "p.orbit.yaml::p[[]1[]]::get PASSED*"]
+    )
     result.assert_outcomes(passed=2)
     assert orbit.paths == ["/items/ABC", "/items/XYZ"]
 
@@ -155,11 +159,6 @@ def test_parametrize_with_ids_names_the_instances(orbit):
     result.stdout.fnmatch_lines(["p.orbit.yaml::p[[]abc[]]::get", "p.orbit.yaml::p[[]xyz[]]::get"])
 
 
-@pytest.mark.xfail(
-    reason="collect.py names group instances 'p[xyz]', but pytest only allows '[' in the last "
-    "part of a node id argument, so 'file::p[xyz]::step' is 'not found'",
-    strict=True,
-)
 def test_a_parametrized_instance_can_be_selected_by_node_id(orbit):
     orbit.httpserver.expect_request("/items/XYZ").respond_with_json({})
     orbit.case(
@@ -245,7 +244,12 @@ def test_the_item_location_is_the_step_line(orbit, pytester):
 
 
 def test_collection_order_follows_sorted_files_and_file_order(orbit):
-    orbit.case("b.orbit.yaml", "steps: [{name: z, request: {method: GET, url: /}}, {name: a, request: {method: GET, url: /}}]")
+    orbit.case(
+        "b.orbit.yaml",
+        "steps: [{name: z, request: {method: GET, url: /}}, {name: a, request: {method: GET, url: /}}]",
+    )
     orbit.case("a.orbit.yaml", ONE_STEP)
     result = orbit.run("--collect-only", "-q")
-    result.stdout.fnmatch_lines(["a.orbit.yaml::a::ping", "b.orbit.yaml::b::z", "b.orbit.yaml::b::a"])
+    result.stdout.fnmatch_lines(
+        ["a.orbit.yaml::a::ping", "b.orbit.yaml::b::z", "b.orbit.yaml::b::a"]
+    )

@@ -122,7 +122,9 @@ def test_a_blocked_step_is_reported_skipped_not_failed(orbit):
         """,
     )
     result = orbit.run("-v")
-    result.stdout.fnmatch_lines(["g.orbit.yaml::g::a FAILED*", "g.orbit.yaml::g::b SKIPPED (blocked by a)*"])
+    result.stdout.fnmatch_lines(
+        ["g.orbit.yaml::g::a FAILED*", "g.orbit.yaml::g::b SKIPPED (blocked by a)*"]
+    )
 
 
 def test_x_stops_at_the_first_failed_step(orbit):
@@ -139,7 +141,9 @@ def test_an_extracted_value_named_a_secret_is_masked_from_then_on(orbit):
     orbit.httpserver.expect_request("/login").respond_with_json(
         {"token": "tok-very-secret"}, headers={"Set-Cookie": "sid=cookie-secret"}
     )
-    orbit.httpserver.expect_request("/me").respond_with_json({"echo": "tok-very-secret"}, status=403)
+    orbit.httpserver.expect_request("/me").respond_with_json(
+        {"echo": "tok-very-secret"}, status=403
+    )
     orbit.case(
         "s.orbit.yaml",
         """

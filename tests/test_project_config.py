@@ -96,7 +96,9 @@ def test_an_unknown_environment_is_a_usage_error_listing_the_known_ones(orbit):
     result = orbit.run("--orbit-env", "prd")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
-        ["*--orbit-env: unknown environment 'prd' in *orbit.yaml. Did you mean 'prod'? Known environments: local, prod*"]
+        [
+            "*--orbit-env: unknown environment 'prd' in *orbit.yaml. Did you mean 'prod'? Known environments: local, prod*"
+        ]
     )
     assert orbit.paths == []
 
@@ -190,7 +192,9 @@ def test_a_bad_verify_value_is_an_error_with_its_line(orbit):
     orbit.case("a.orbit.yaml", "steps: [{name: x, request: {method: GET, url: /x}}]")
     result = orbit.run()
     assert result.ret != 0
-    result.stdout.fnmatch_lines(["*orbit.yaml:*: verify must be true, false or the path of a CA bundle"])
+    result.stdout.fnmatch_lines(
+        ["*orbit.yaml:*: verify must be true, false or the path of a CA bundle"]
+    )
 
 
 def test_an_unknown_key_in_orbit_yaml_is_a_usage_error_with_a_suggestion(orbit):
@@ -219,7 +223,9 @@ def test_orbit_env_with_no_environments_says_there_are_none(orbit):
     result = orbit.run("--orbit-env", "staging")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
-        ["*--orbit-env: unknown environment 'staging' in *orbit.yaml. Known environments: none (orbit.yaml has no environments)"]
+        [
+            "*--orbit-env: unknown environment 'staging' in *orbit.yaml. Known environments: none (orbit.yaml has no environments)"
+        ]
     )
 
 

@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
+import store_servers
 from pytest_testorbit.cli import main
 from report_history import make_history
 
-pytest_plugins = ["store_servers"]  # the database fixtures
+# The database fixtures, one fresh database per test on each backend.
+db_url = store_servers.db_url
+sqlite_url = store_servers.sqlite_url
 
 
 def orbit(capsys: pytest.CaptureFixture[str], *args: str) -> str:
@@ -259,3 +262,14 @@ def test_commands_read_the_store_named_in_orbit_yaml(
     assert json.loads(orbit(capsys, "runs", "--format", "json"))[0]["id"] == ids[-1]
     monkeypatch.setenv("ORBIT_DB_URL", "sqlite:///other.db")
     assert orbit(capsys, "runs").startswith(f"No runs in sqlite:///{tmp_path / 'other.db'} yet.")
+
+
+def test_report_to_a_file_that_cannot_be_written_is_an_error(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_history(sqlite_url)
+    target = tmp_path / "missing" / "report.html"
+    assert main(["report", "--db", sqlite_url, "--format", "html", "-o", str(target)]) == 2
+    assert capsys.readouterr().err == (
+        f"orbit: error: cannot write {target}: No such file or directory\n"
+    )

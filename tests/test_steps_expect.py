@@ -76,18 +76,33 @@ def test_a_matcher_that_holds_passes(api, expect):
         ("json: {$.id: {ge: 8}}", "$.id: expected >= 8, got 7"),
         ("json: {$.id: {lt: 7}}", "$.id: expected < 7, got 7"),
         ("json: {$.id: {le: 6}}", "$.id: expected <= 6, got 7"),
-        ("json: {$.name: {gt: 3}}", "$.name: expected > 3, but string cannot be compared, got 'Alice'"),
+        (
+            "json: {$.name: {gt: 3}}",
+            "$.name: expected > 3, but string cannot be compared, got 'Alice'",
+        ),
         ("json: {$.tags: {contains: z}}", "$.tags: expected to contain 'z', got ['a', 'b']"),
         ("json: {$.name: {regex: '^B'}}", "$.name: expected to match /^B/, got 'Alice'"),
-        ("json: {$.id: {regex: '7'}}", "$.id: expected a string matching /7/, got an integer, got 7"),
+        (
+            "json: {$.id: {regex: '7'}}",
+            "$.id: expected a string matching /7/, got an integer, got 7",
+        ),
         ("json: {$.id: {type: string}}", "$.id: expected type string, got integer, got 7"),
         ("json: {$.tags: {len: 3}}", "$.tags: expected length 3, got length 2, got ['a', 'b']"),
         ("json: {$.nope: {exists: true}}", "$.nope: expected it to exist, got nothing (not found)"),
         ("json: {$.id: {exists: false}}", "$.id: expected it to be absent, got 7"),
-        ("json: {$.name: {one_of: [Bob, Carol]}}", "$.name: expected one of ['Bob', 'Carol'], got 'Alice'"),
-        ("json: {$.price: {approx: 20}}", "$.price: expected approximately 20 (rel 1e-06, abs 1e-12), got 19.99"),
+        (
+            "json: {$.name: {one_of: [Bob, Carol]}}",
+            "$.name: expected one of ['Bob', 'Carol'], got 'Alice'",
+        ),
+        (
+            "json: {$.price: {approx: 20}}",
+            "$.price: expected approximately 20 (rel 1e-06, abs 1e-12), got 19.99",
+        ),
         ("json: {$.id: {len: 1}}", "$.id: expected length 1, but an integer has no length, got 7"),
-        ("json: {$.name: {approx: 1}}", "$.name: expected a number close to 1, got a string, got 'Alice'"),
+        (
+            "json: {$.name: {approx: 1}}",
+            "$.name: expected a number close to 1, got a string, got 'Alice'",
+        ),
         ("json: {$.active: 1}", "$.active: expected 1, got True"),
         ("json: {$.nope: 3}", "$.nope: expected 3, got nothing (not found)"),
     ],
@@ -131,7 +146,9 @@ def test_jsonpath_wildcards_and_filters_give_one_value_or_a_list(api, expect):
 
 def test_a_status_number_must_match(orbit):
     orbit.httpserver.expect_request("/x").respond_with_json({}, status=201)
-    orbit.case("s.orbit.yaml", "steps: [{name: s, request: {method: GET, url: /x}, expect: {status: 200}}]")
+    orbit.case(
+        "s.orbit.yaml", "steps: [{name: s, request: {method: GET, url: /x}, expect: {status: 200}}]"
+    )
     result = orbit.run()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["  ✗ status: expected 200, got 201"])
@@ -161,12 +178,16 @@ def test_without_expect_status_a_4xx_fails(orbit):
     orbit.case("s.orbit.yaml", "steps: [{name: s, request: {method: GET, url: /x}}]")
     result = orbit.run()
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["  ✗ status: expected a success (no expect.status given), got 404"])
+    result.stdout.fnmatch_lines(
+        ["  ✗ status: expected a success (no expect.status given), got 404"]
+    )
 
 
 def test_an_expected_error_status_passes(orbit):
     orbit.httpserver.expect_request("/x").respond_with_json({}, status=500)
-    orbit.case("s.orbit.yaml", "steps: [{name: s, request: {method: GET, url: /x}, expect: {status: 500}}]")
+    orbit.case(
+        "s.orbit.yaml", "steps: [{name: s, request: {method: GET, url: /x}, expect: {status: 500}}]"
+    )
     orbit.run().assert_outcomes(passed=1)
 
 
@@ -233,13 +254,19 @@ def test_a_failing_body_check_shows_the_body(orbit):
     result = orbit.run()
     result.assert_outcomes(failed=2)
     result.stdout.fnmatch_lines(
-        ["  ✗ body: expected to contain 'bye', got 'hello world'", "  ✗ body: expected 'hello', got 'hello world'"]
+        [
+            "  ✗ body: expected to contain 'bye', got 'hello world'",
+            "  ✗ body: expected 'hello', got 'hello world'",
+        ]
     )
 
 
 def test_json_checks_on_a_body_that_is_not_json_fail_saying_so(orbit):
     orbit.httpserver.expect_request("/t").respond_with_data("<html>", content_type="text/html")
-    orbit.case("b.orbit.yaml", "steps: [{name: s, request: {method: GET, url: /t}, expect: {json: {$.id: 1}}}]")
+    orbit.case(
+        "b.orbit.yaml",
+        "steps: [{name: s, request: {method: GET, url: /t}, expect: {json: {$.id: 1}}}]",
+    )
     result = orbit.run()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["  ✗ body: expected JSON, got a body of text/html*"])
@@ -261,10 +288,15 @@ def test_an_inline_schema_that_holds_passes(api):
 
 
 def test_an_inline_schema_failure_names_the_path_and_the_keyword(api):
-    expect_case(api, "schema: {type: object, properties: {items: {type: array, items: {properties: {n: {type: string}}}}}}")
+    expect_case(
+        api,
+        "schema: {type: object, properties: {items: {type: array, items: {properties: {n: {type: string}}}}}}",
+    )
     result = api.run()
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["  ✗ schema at $.items[[]0[]].n: 'type' failed: 1 is not of type 'string', got 1"])
+    result.stdout.fnmatch_lines(
+        ["  ✗ schema at $.items[[]0[]].n: 'type' failed: 1 is not of type 'string', got 1"]
+    )
 
 
 def test_a_schema_file_is_read_relative_to_the_case_file(api):
@@ -280,7 +312,9 @@ def test_a_schema_file_is_read_relative_to_the_case_file(api):
     )
     result = api.run()
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["  ✗ schema (schemas/doc.json) at $: 'required' failed: 'email' is a required property*"])
+    result.stdout.fnmatch_lines(
+        ["  ✗ schema (schemas/doc.json) at $: 'required' failed: 'email' is a required property*"]
+    )
 
 
 def test_max_ms_fails_a_slow_response_with_the_limit_and_the_time(orbit):

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 def test_a_jsonpath_extracts_a_value_for_the_next_request(orbit):
     orbit.httpserver.expect_request("/login").respond_with_json({"data": {"token": "tok-9"}})
-    orbit.httpserver.expect_request("/me", headers={"Authorization": "Bearer tok-9"}).respond_with_json({})
+    orbit.httpserver.expect_request(
+        "/me", headers={"Authorization": "Bearer tok-9"}
+    ).respond_with_json({})
     orbit.case(
         "x.orbit.yaml",
         """

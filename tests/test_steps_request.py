@@ -44,7 +44,9 @@ def test_a_full_url_is_used_as_is(orbit):
 
 
 def test_params_become_the_query_string(orbit):
-    orbit.httpserver.expect_request("/search", query_string={"q": "shoes", "page": "2"}).respond_with_json({})
+    orbit.httpserver.expect_request(
+        "/search", query_string={"q": "shoes", "page": "2"}
+    ).respond_with_json({})
     orbit.case(
         "p.orbit.yaml",
         """
@@ -95,7 +97,13 @@ def test_json_is_sent_as_a_json_body_with_its_types(orbit):
     orbit.run().assert_outcomes(passed=1)
     request = orbit.requests[0]
     assert request.headers["Content-Type"] == "application/json"
-    assert request.get_json() == {"qty": 3, "tags": ["a", "b"], "label": "n=3", "ok": True, "none": None}
+    assert request.get_json() == {
+        "qty": 3,
+        "tags": ["a", "b"],
+        "label": "n=3",
+        "ok": True,
+        "none": None,
+    }
 
 
 def test_data_as_a_mapping_is_sent_as_a_form(orbit):
@@ -185,7 +193,9 @@ def test_basic_auth_sends_the_user_and_password(orbit):
 
 
 def test_bearer_auth_sends_the_token(orbit):
-    orbit.httpserver.expect_request("/b", headers={"Authorization": "Bearer tok-1"}).respond_with_json({})
+    orbit.httpserver.expect_request(
+        "/b", headers={"Authorization": "Bearer tok-1"}
+    ).respond_with_json({})
     orbit.case(
         "b.orbit.yaml",
         """
@@ -239,7 +249,9 @@ def test_a_step_timeout_fails_the_step_within_about_that_time(orbit, slow):
 
 
 def test_redirects_are_followed_by_default(orbit):
-    orbit.httpserver.expect_request("/old").respond_with_data("", status=302, headers={"Location": "/new"})
+    orbit.httpserver.expect_request("/old").respond_with_data(
+        "", status=302, headers={"Location": "/new"}
+    )
     orbit.httpserver.expect_request("/new").respond_with_json({"here": True})
     orbit.case(
         "r.orbit.yaml",
@@ -250,7 +262,9 @@ def test_redirects_are_followed_by_default(orbit):
 
 
 def test_allow_redirects_false_keeps_the_redirect_response(orbit):
-    orbit.httpserver.expect_request("/old").respond_with_data("", status=302, headers={"Location": "/new"})
+    orbit.httpserver.expect_request("/old").respond_with_data(
+        "", status=302, headers={"Location": "/new"}
+    )
     orbit.case(
         "r.orbit.yaml",
         """
@@ -284,3 +298,60 @@ def test_a_relative_url_without_a_base_url_says_so(orbit):
             " (set it in orbit.yaml, or write a full URL)"
         ]
     )
+
+
+def test_a_templated_upload_path_is_relative_to_the_case_file(orbit):
+    orbit.httpserver.expect_request("/upload").respond_with_json({})
+    orbit.write("cases/data/a.txt", "from the case folder")
+    orbit.case(
+        "cases/u.orbit.yaml",
+        """
+        variables: {name: a.txt}
+        steps:
+          - name: upload
+            request: {method: POST, url: /upload, files: {doc: "data/{{ name }}"}}
+        """,
+    )
+    orbit.run().assert_outcomes(passed=1)
+    request = orbit.requests[0]
+    try:
+        assert request.files["doc"].read() == b"from the case folder"
+    finally:
+        request.close()
+
+
+def test_a_templated_upload_path_that_does_not_exist_fails_the_step_saying_so(orbit):
+    orbit.case(
+        "cases/u.orbit.yaml",
+        """
+        variables: {name: nope.txt}
+        steps:
+          - name: upload
+            request: {method: POST, url: /upload, files: {doc: "data/{{ name }}"}}
+        """,
+    )
+    result = orbit.run()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["  ✗ request failed: cannot open */cases/data/nope.txt: No such file or directory"]
+    )
+    orbit.assert_no_plugin_traceback(result)
+    assert orbit.paths == []
+
+
+def test_a_templated_value_of_the_wrong_kind_fails_the_step_without_a_traceback(orbit):
+    orbit.case(
+        "t.orbit.yaml",
+        """
+        variables: {wait: soon}
+        steps:
+          - name: t
+            request: {method: GET, url: /t, timeout: "{{ wait }}"}
+        """,
+    )
+    result = orbit.run()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["  ✗ request failed: the request could not be made: Timeout value connect was soon*"]
+    )
+    orbit.assert_no_plugin_traceback(result)

@@ -11,11 +11,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
+import store_servers
 from pytest_testorbit.errors import StoreBehind, StoreError
 from pytest_testorbit.store import migrate, open_store
 from pytest_testorbit.store.db import make_engine
 
-pytest_plugins = ["store_servers"]  # the database fixtures
+# The database fixtures, one fresh database per test on each backend.
+db_url = store_servers.db_url
+sqlite_url = store_servers.sqlite_url
 
 NEXT = "9999_next"
 
@@ -157,3 +160,21 @@ def test_processes_creating_one_new_store_at_once_do_not_collide(db_url: str) ->
     with engine.connect() as connection:
         assert migrate.current_revisions(connection) == migrate.code_heads()
     engine.dispose()
+
+
+def test_a_test_run_facing_a_store_behind_the_code_spools_and_says_orbit_db_upgrade(
+    sqlite_url: str, newer_code: str, tmp_path: Path
+) -> None:
+    from pytest_testorbit.store.sink import Sink
+
+    make_current_with_real_migrations(sqlite_url)
+    sink = Sink(sqlite_url, tmp_path / "spool.jsonl")
+    sink.send([{"kind": "finish", "run_id": "x", "status": "passed", "finished_at": "2026"}])
+    assert sink.problem is not None
+    assert sink.problem.endswith("run `orbit db upgrade` to bring it forward")
+    assert (tmp_path / "spool.jsonl").exists()
+
+
+def test_a_url_of_an_unknown_database_kind_is_an_error() -> None:
+    with pytest.raises(StoreError, match=r"^cannot use oracle\+nothing://x/y: "):
+        open_store("oracle+nothing://x/y")

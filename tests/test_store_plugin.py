@@ -5,25 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-# pytester's in-process runs put sys.modules back after each run, and SQLAlchemy warns when
-# its dialects are imported a second time: load everything the store uses up front.
-import alembic.command
-import alembic.runtime.migration  # noqa: F401
 import pytest
-import sqlalchemy.dialects.mysql
-import sqlalchemy.dialects.postgresql
-import sqlalchemy.dialects.sqlite  # noqa: F401
 from pytest_httpserver import HTTPServer
 
+import store_servers
 from pytest_testorbit import plugin
-from pytest_testorbit.cli import build_parser, main
-from pytest_testorbit.store import open_store, queries, sink, writer  # noqa: F401
+from pytest_testorbit.cli import main
+from pytest_testorbit.store import open_store, queries
 
-pytest_plugins = ["pytester", "store_servers"]
+pytest_plugins = ["pytester"]
 
-# pytester also puts back sys.modules when a test that used it ends: every module that
-# ``orbit`` commands load (the scheduler's models, on the store's Base) is loaded now.
-build_parser()
+# The database fixtures, one fresh database per test on each backend.
+db_url = store_servers.db_url
 
 # Until the hub registers the results module itself, load it by hand; keep file order.
 RESULTS = [

@@ -9,13 +9,16 @@ from pathlib import Path
 
 import pytest
 
+import store_servers
 from pytest_testorbit.cli import main
 from pytest_testorbit.outcomes import GroupOutcome, RunInfo, StepOutcome
 from pytest_testorbit.store import open_store, queries, spool
 from pytest_testorbit.store.records import finish_record, group_record, run_record
 from pytest_testorbit.store.sink import Sink
 
-pytest_plugins = ["store_servers"]  # the database fixtures
+# The database fixtures, one fresh database per test on each backend.
+db_url = store_servers.db_url
+sqlite_url = store_servers.sqlite_url
 
 CLOSED = "postgresql+psycopg://orbit:hunter2@127.0.0.1:9/results"
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
@@ -154,3 +157,26 @@ def test_orbit_db_flush_to_an_unreachable_store_is_an_error(
         "postgresql+psycopg://orbit:***@127.0.0.1:9/results: "
     )
     assert len(spool.read(path)) == 1
+
+
+def test_orbit_db_flush_sets_damaged_lines_aside_and_says_where(
+    sqlite_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "spool.jsonl"
+    spool.append(path, [run_record(run_info())], db="somewhere")
+    with path.open("a") as handle:
+        handle.write("{not json\n")
+    assert main(["db", "flush", "--db", sqlite_url, "--spool", str(path)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"Set aside 1 damaged line(s) in {tmp_path / 'spool.jsonl.damaged'}."
+    )
+
+
+def test_a_record_of_an_unknown_kind_is_refused(sqlite_url: str) -> None:
+    from pytest_testorbit.errors import StoreError
+    from pytest_testorbit.store.writer import apply
+
+    store = open_store(sqlite_url)
+    with pytest.raises(StoreError, match="unknown record kind 'nonsense'"):
+        apply(store, {"kind": "nonsense"})
+    store.close()

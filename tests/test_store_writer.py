@@ -9,13 +9,16 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, inspect, select
 
+import store_servers
 from pytest_testorbit.outcomes import GroupOutcome, RunInfo, StepOutcome
 from pytest_testorbit.store import open_store, queries
 from pytest_testorbit.store.models import CaseGroup, GroupResult, Run, RunShard, StepResult
 from pytest_testorbit.store.records import finish_record, group_record, run_record
 from pytest_testorbit.store.writer import apply
 
-pytest_plugins = ["store_servers"]  # the database fixtures
+# The database fixtures, one fresh database per test on each backend.
+db_url = store_servers.db_url
+sqlite_url = store_servers.sqlite_url
 
 T0 = datetime(2026, 3, 1, 12, 0, 0, 123456, tzinfo=timezone.utc)
 

@@ -90,9 +90,15 @@ def test_the_environment_name_is_a_template_variable(orbit):
     ("template", "message"),
     [
         ("{{ ''.__class__ }}", "access to attribute '__class__' of 'str' object is unsafe."),
-        ("x{{ ''.__class__.__mro__ }}", "access to attribute '__class__' of 'str' object is unsafe."),
+        (
+            "x{{ ''.__class__.__mro__ }}",
+            "access to attribute '__class__' of 'str' object is unsafe.",
+        ),
         ("{{ name.__class__ }}", "access to attribute '__class__' of 'str' object is unsafe."),
-        ("{{ lipsum.__globals__ }}", "access to attribute '__globals__' of 'function' object is unsafe."),
+        (
+            "{{ lipsum.__globals__ }}",
+            "access to attribute '__globals__' of 'function' object is unsafe.",
+        ),
     ],
 )
 def test_the_sandbox_refuses_python_internals(orbit, template, message):
@@ -139,7 +145,9 @@ def test_an_undefined_variable_suggests_a_close_name(orbit):
     result = orbit.run()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
-        ["  ✗ template: undefined variable 'tokn' (did you mean 'token'?); variables in play: env, env_name, token"]
+        [
+            "  ✗ template: undefined variable 'tokn' (did you mean 'token'?); variables in play: env, env_name, token"
+        ]
     )
 
 
@@ -161,7 +169,10 @@ def test_a_missing_key_in_a_whole_value_template_is_an_error_not_null(orbit):
 
 def test_an_unset_environment_variable_in_a_case_file_is_named(orbit, monkeypatch):
     monkeypatch.delenv("ORBIT_TEST_NOPE", raising=False)
-    orbit.case("t.orbit.yaml", "steps: [{name: x, request: {method: GET, url: '/{{ env.ORBIT_TEST_NOPE }}'}}]")
+    orbit.case(
+        "t.orbit.yaml",
+        "steps: [{name: x, request: {method: GET, url: '/{{ env.ORBIT_TEST_NOPE }}'}}]",
+    )
     result = orbit.run()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*✗ template: *environment variable ORBIT_TEST_NOPE is not set"])

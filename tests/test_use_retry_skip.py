@@ -106,7 +106,9 @@ def test_skip_if_that_holds_skips_the_step_with_the_expression(orbit):
     )
     result = orbit.run("-rs")
     result.assert_outcomes(skipped=1, passed=1)
-    result.stdout.fnmatch_lines(["SKIPPED [[]1[]] s.orbit.yaml:4: skip_if: {{ env_name == 'local' and region == 'eu' }}"])
+    result.stdout.fnmatch_lines(
+        ["SKIPPED [[]1[]] s.orbit.yaml:4: skip_if: {{ env_name == 'local' and region == 'eu' }}"]
+    )
     assert orbit.paths == ["/b"]
 
 
@@ -135,8 +137,12 @@ LOGIN = """
 
 
 def test_use_runs_the_other_files_steps_in_place_and_its_variables_flow_back(orbit):
-    orbit.httpserver.expect_request("/login", json={"user": "bob"}).respond_with_json({"token": "t-bob"})
-    orbit.httpserver.expect_request("/me", headers={"Authorization": "Bearer t-bob"}).respond_with_json({})
+    orbit.httpserver.expect_request("/login", json={"user": "bob"}).respond_with_json(
+        {"token": "t-bob"}
+    )
+    orbit.httpserver.expect_request(
+        "/me", headers={"Authorization": "Bearer t-bob"}
+    ).respond_with_json({})
     orbit.case("common/login.orbit.yaml", LOGIN)
     orbit.case(
         "orders/checkout.orbit.yaml",
@@ -151,7 +157,10 @@ def test_use_runs_the_other_files_steps_in_place_and_its_variables_flow_back(orb
     )
     result = orbit.run("orders", "-v")
     result.stdout.fnmatch_lines(
-        ["orders/checkout.orbit.yaml::checkout::login PASSED*", "orders/checkout.orbit.yaml::checkout::me PASSED*"]
+        [
+            "orders/checkout.orbit.yaml::checkout::login PASSED*",
+            "orders/checkout.orbit.yaml::checkout::me PASSED*",
+        ]
     )
     result.assert_outcomes(passed=2)
 
@@ -201,7 +210,10 @@ def test_a_use_cycle_is_a_collection_error(orbit):
     result = orbit.run("a.orbit.yaml")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
-        ["b.orbit.yaml:1: use: makes a cycle: a.orbit.yaml → b.orbit.yaml → a.orbit.yaml", "  at: steps[[]0[]].use"]
+        [
+            "b.orbit.yaml:1: use: makes a cycle: a.orbit.yaml → b.orbit.yaml → a.orbit.yaml",
+            "  at: steps[[]0[]].use",
+        ]
     )
     orbit.assert_no_plugin_traceback(result)
 
@@ -220,3 +232,23 @@ def test_a_used_file_that_does_not_exist_is_a_collection_error(orbit):
         ["a.orbit.yaml:3: use: *common/nope.orbit.yaml does not exist", "  at: steps[[]0[]].use"]
     )
     orbit.assert_no_plugin_traceback(result)
+
+
+def test_retry_that_never_got_an_answer_says_why(orbit):
+    orbit.config(base_url="http://127.0.0.1:9")
+    orbit.case(
+        "r.orbit.yaml",
+        """
+        steps:
+          - name: wait
+            request: {method: GET, url: /job}
+            retry: {times: 2, delay: 0, until: {status: 200}}
+        """,
+    )
+    result = orbit.run()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "  ✗ retry: gave up after 2 tries, the last request failed: ConnectionError: *Connection refused"
+        ]
+    )

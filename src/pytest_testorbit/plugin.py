@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from . import collect, gcfreeze, hookspecs, order, parallel, reporting, results, shard
+from . import collect, gcfreeze, hookspecs, nodeargs, order, parallel, reporting, results, shard
 from .options import pytest_addoption as _addoption
 from .session import SESSION_KEY, OrbitSession
 
@@ -33,6 +33,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 _FEATURES: tuple[tuple[str, Any], ...] = (
     ("orbit-collect", collect),
+    ("orbit-nodeargs", nodeargs),  # file::group[id]::step on the command line
     ("orbit-gcfreeze", gcfreeze),
     ("orbit-reporting", reporting),
     ("orbit-order", order),
