@@ -79,7 +79,10 @@ def test_a_scheduled_run_is_stored_and_each_owner_hears_of_their_groups(
     assert sorted(mails) == ["alice@example.com", "bob@example.com"]
     assert "- checkout: 50% (1/2 steps), failed: order" in mails["alice@example.com"]
     assert "- login[0]: 100% (1/1 steps)" in mails["alice@example.com"]
-    assert "checkout" not in mails["bob@example.com"]
+    # Bob owns only login: no line of the checkout group reaches him (the schedule's name,
+    # "checkout,login" by default, does, in the subject).
+    assert "- checkout:" not in mails["bob@example.com"]
+    assert "checkout,login on local: 2/2 groups passed" in mails["bob@example.com"]
     assert "- login[1]: 100% (1/1 steps)" in mails["bob@example.com"]
     (hook,) = hooks
     assert hook["run"]["id"] == done.last_run_id
