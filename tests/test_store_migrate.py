@@ -178,3 +178,9 @@ def test_a_test_run_facing_a_store_behind_the_code_spools_and_says_orbit_db_upgr
 def test_a_url_of_an_unknown_database_kind_is_an_error() -> None:
     with pytest.raises(StoreError, match=r"^cannot use oracle\+nothing://x/y: "):
         open_store("oracle+nothing://x/y")
+
+
+def test_the_quick_revision_check_agrees_with_alembic() -> None:
+    from pytest_testorbit.store import migrate
+
+    assert {migrate.newest_revision()} == migrate.code_heads()

@@ -164,6 +164,8 @@ class Results:
         data = orbit_data(report)
         if data is None:
             return
+        if self.info is None:
+            self._start()
         key = (str(data["file"]), str(data["group"]), str(data.get("param") or ""))
         group = self.groups.get(key)
         if group is None or group.written:
@@ -188,6 +190,7 @@ class Results:
             from .store.records import finish_record
 
             self.sink.send([finish_record(self.info.id, self.status, _now())])
+            self.sink.flush()  # the terminal summary reports what was stored
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.info is None:
@@ -207,9 +210,8 @@ class Results:
         outcome = group.outcome()
         self.written.append(outcome)
         if self.info is None:
-            self.info = self._run_info()
-            if self.enabled:
-                self._open_sink()
+            self._start()
+        assert self.info is not None
         if self.sink is None:
             return
         from .store.records import group_record, run_record
@@ -218,6 +220,12 @@ class Results:
         if len(self.written) == 1:
             batch.insert(0, run_record(self.info))
         self.sink.send(batch)
+
+    def _start(self) -> None:
+        """The run starts with its first step: its id, and the store opening meanwhile."""
+        self.info = self._run_info()
+        if self.enabled:
+            self._open_sink()
 
     def _open_sink(self) -> None:
         from .store.db import default_url

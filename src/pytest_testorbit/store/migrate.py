@@ -17,14 +17,18 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from ..errors import StoreBehind, StoreError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported only when a store is new or behind: every test run checks the
+# revision, and reading one row is much cheaper than loading Alembic's script directory.
 
 VERSION_TABLE = "orbit_alembic_version"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -35,6 +39,8 @@ _LOCK_TIMEOUT = 300  # seconds to wait for another process's migration
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -42,24 +48,44 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def code_heads() -> set[str]:
+    from alembic.script import ScriptDirectory
+
     return set(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
+def newest_revision() -> str:
+    """The code's head without Alembic: the history is linear and each version file is named
+    after its revision id (a test holds this equal to ``code_heads``)."""
+    return max(path.stem for path in (MIGRATIONS / "versions").glob("[0-9]*.py"))
+
+
 def current_revisions(connection: Connection) -> set[str]:
+    from alembic.runtime.migration import MigrationContext
+
     context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
     return set(context.get_current_heads())
 
 
+def _stored_revisions(engine: Engine) -> set[str] | None:
+    """The revisions in the version table, or None when it cannot be read (a new store)."""
+    with engine.connect() as connection:  # a store that cannot be reached raises here
+        try:
+            rows = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}"))
+            return {str(row[0]) for row in rows}
+        except DBAPIError:
+            return None  # no version table yet; the careful path below finds out the rest
+
+
 def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     return {revision.revision for revision in script.walk_revisions()}
 
 
 def ensure_schema(engine: Engine, display_url: str, *, auto_upgrade: bool = False) -> None:
     """Create a new store, or check that an existing one is at the code's revision."""
-    with engine.connect() as connection:
-        current = current_revisions(connection)
-    if current == code_heads():
+    if _stored_revisions(engine) == {newest_revision()}:
         return
     # Another process may be creating the store right now: decide under the lock, where
     # its half-done work (MySQL commits DDL one statement at a time) cannot be seen.
@@ -89,6 +115,8 @@ def upgrade(
             )
         if backup and current:
             backup_sqlite(engine, "-".join(sorted(current)))
+        from alembic import command
+
         command.upgrade(alembic_config(connection), "heads")
         connection.commit()
         return True

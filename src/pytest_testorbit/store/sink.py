@@ -60,6 +60,9 @@ class Sink:
                 return
         self._spool(batch)
 
+    def flush(self) -> None:
+        """Nothing waits: ``send`` has written or spooled each batch before returning."""
+
     def _spool(self, batch: Sequence[records.Record]) -> None:
         try:
             spool.append(self.spool_file, batch, db=self.display_url)
