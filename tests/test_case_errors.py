@@ -626,3 +626,39 @@ def test_a_case_file_that_is_not_utf8_is_an_error(orbit):
     result.stdout.fnmatch_lines(
         ["bin.orbit.yaml: cannot read the case file: 'utf-8' codec can't decode byte 0xff*"]
     )
+
+
+@pytest.mark.parametrize(
+    ("snippet", "message"),
+    [
+        ('skip_if: "false"', "skip_if must be a template such as"),
+        ("expect: {status: []}", "status must be a status code or a non-empty list of them"),
+        ("expect: {json: {$.a: {len: {}}}}", "len takes a whole number or a matcher such as {ge: 1}, not {}"),
+        ("expect: {json: {$.a: {gt: null}}}", "gt takes a number or a string"),
+        ("expect: {json: {$.a: {approx: {value: 1, rel: x}}}}", "approx takes a number, or {value: N, rel: R, abs: A}"),
+        ("expect: {json: {$.a: {approx: {value: 1, tolerance: 2}}}}", "approx takes a number, or {value: N, rel: R, abs: A}"),
+        ("expect: {headers: {X-A: [1, 2]}}", "header X-A is one text value or a matcher, not a list"),
+        ("expect: {body: 5}", "body is the expected text, or a matcher such as {contains: ...}"),
+    ],
+)
+def test_values_that_could_never_hold_are_refused_at_collection(pytester, snippet, message):
+    pytester.makefile(
+        ".orbit.yaml",
+        bad=f"steps:\n  - name: one\n    request: {{method: GET, url: /x}}\n    {snippet}\n",
+    )
+    result = pytester.runpytest("--orbit-no-db", "-p", "no:randomly")
+    result.stdout.fnmatch_lines([f"*{message}*"])
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+
+
+def test_an_unknown_key_of_an_uploaded_file_is_refused(pytester):
+    pytester.makefile(".txt", hello="hi")
+    pytester.makefile(
+        ".orbit.yaml",
+        bad=(
+            "steps:\n  - name: up\n    request:\n      method: POST\n      url: /x\n"
+            "      files: {doc: {path: hello.txt, content-type: text/plain}}\n"
+        ),
+    )
+    result = pytester.runpytest("--orbit-no-db", "-p", "no:randomly")
+    result.stdout.fnmatch_lines(["*unknown key 'content-type' in a file*", "*did you mean: content_type?*"])

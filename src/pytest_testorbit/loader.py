@@ -31,6 +31,7 @@ REQUEST_KEYS = ("method", "url", "params", "headers", "cookies", "json", "data",
 EXPECT_KEYS = ("status", "headers", "json", "body", "schema", "max_ms")
 EXTRACT_KINDS = ("json", "header", "cookie", "regex", "status")
 RETRY_KEYS = ("times", "delay", "until")
+FILE_KEYS = ("path", "filename", "content_type")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 ON_FAILURE = ("stop", "continue")
 
@@ -288,7 +289,7 @@ class _FileReader:
                 step.retry = self.retry(self.mapping(data["retry"], data, "retry", (*keys, "retry"), "retry"), (*keys, "retry"))
         if "skip_if" in data:
             source = data["skip_if"]
-            if not isinstance(source, (str, bool)):
+            if not isinstance(source, bool) and not (isinstance(source, str) and "{{" in source):
                 raise self.error("skip_if must be a template such as \"{{ env_name == 'prod' }}\"", data, "skip_if", (*keys, "skip_if"))
             step.skip_if = self.value(source, data, "skip_if", (*keys, "skip_if"))
             step.skip_if_source = str(source)
@@ -336,8 +337,10 @@ class _FileReader:
             raise self.error(f"request.{key} must be a mapping of names to values", data, key, keys)
         if key == "timeout" and not templated and (isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw <= 0):
             raise self.error(f"timeout must be a positive number of seconds, not {raw!r}", data, key, keys)
-        if key in ("allow_redirects", "verify") and not isinstance(raw, bool) and not templated:
+        if key == "allow_redirects" and not isinstance(raw, bool) and not templated:
             raise self.error(f"{key} must be true or false", data, key, keys)
+        if key == "verify" and not isinstance(raw, (bool, str)):
+            raise self.error("verify must be true, false or the path of a CA bundle", data, key, keys)
         if key == "auth":
             raw = self.auth(raw, data, keys)
         if key == "files":
@@ -364,6 +367,10 @@ class _FileReader:
             if isinstance(path, Path) and not path.is_file():
                 raise self.error(f"file {path_text!r} does not exist (paths are relative to the case file)", raw, field_name, (*keys, field_name))
             entry = dict(spec) if isinstance(spec, dict) else {}
+            unknown = [key for key in entry if key not in FILE_KEYS]
+            if unknown:
+                raise self.error(f"unknown key '{unknown[0]}' in a file", spec, unknown[0], (*keys, field_name, unknown[0]),
+                                 suggestion=did_you_mean(str(unknown[0]), FILE_KEYS), choices=FILE_KEYS)
             entry["path"] = str(path)
             entry["base"] = str(self.path.parent)  # templated paths resolve against it when sent
             resolved[field_name] = entry
@@ -379,6 +386,9 @@ class _FileReader:
         if "headers" in data:
             headers = self.mapping(data["headers"], data, "headers", (*keys, "headers"), "expect.headers")
             for name, expected in headers.items():
+                if isinstance(expected, list):
+                    raise self.error(f"header {name} is one text value or a matcher, not a list; "
+                                     "use {one_of: [...]} for several", headers, name, (*keys, "headers", name))
                 if not isinstance(expected, (dict, str)) and expected is not None:
                     expected = str(expected).lower() if isinstance(expected, bool) else str(expected)
                 check = self.check(f"header {name}", expected, headers, name, (*keys, "headers", name))
@@ -389,6 +399,9 @@ class _FileReader:
                 path = self.jsonpath(source, paths, source, (*keys, "json", source))
                 expect.json.append(PathCheck(path, self.check(str(source), expected, paths, source, (*keys, "json", source))))
         if "body" in data:
+            if not isinstance(data["body"], (str, dict)):
+                raise self.error("body is the expected text, or a matcher such as {contains: ...}",
+                                 data, "body", (*keys, "body"))
             expect.body = self.check("body", data["body"], data, "body", (*keys, "body"))
         if "schema" in data:
             expect.schema, expect.schema_source = self.schema(data, (*keys, "schema"))
@@ -402,6 +415,8 @@ class _FileReader:
     def status(self, data: LineDict, keys: Keys) -> list[int]:
         raw = data["status"]
         codes = raw if isinstance(raw, list) else [raw]
+        if not codes:
+            raise self.error("status must be a status code or a non-empty list of them", data, "status", keys)
         for code in codes:
             if isinstance(code, bool) or not isinstance(code, int) or not 100 <= code <= 599:
                 raise self.error(f"status must be an HTTP status code (100-599) or a list of them, not {code!r}",

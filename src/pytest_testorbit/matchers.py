@@ -184,15 +184,24 @@ def validate_matcher(matcher: dict[Any, Any]) -> tuple[str, str, Any] | None:
             return name, "exists takes true or false", argument
         if name == "len":
             if isinstance(argument, dict):
+                if not argument:
+                    return name, "len takes a whole number or a matcher such as {ge: 1}, not {}", argument
                 nested = validate_matcher(argument)
                 if nested:
                     return nested
             elif isinstance(argument, bool) or not isinstance(argument, int) or argument < 0:
                 return name, "len takes a whole number (or a matcher such as {ge: 1})", argument
-        if name in ("gt", "ge", "lt", "le") and isinstance(argument, (dict, list, bool)):
+        if name in ("gt", "ge", "lt", "le") and (argument is None or isinstance(argument, (dict, list, bool))):
             return name, f"{name} takes a number or a string", argument
         if name == "approx":
-            target = argument.get("value") if isinstance(argument, dict) else argument
-            if isinstance(target, bool) or not isinstance(target, (int, float)):
+            parts = argument if isinstance(argument, dict) else {"value": argument}
+            numbers_only = all(
+                key in ("value", "rel", "abs")
+                and (key != "value" or value is not None)
+                and (value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
+                     or (isinstance(value, str) and "{{" in value))
+                for key, value in parts.items()
+            )
+            if "value" not in parts or not numbers_only:
                 return name, "approx takes a number, or {value: N, rel: R, abs: A}", argument
     return None
