@@ -273,7 +273,7 @@ class _ProjectReader:
                     raise self.error(
                         "verify must be true, false or the path of a CA bundle", data, key, where
                     )
-                env.verify = value
+                env.verify = self.local_path(value) if isinstance(value, str) else value
             elif key == "timeout":
                 if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                     raise self.error(
@@ -288,8 +288,26 @@ class _ProjectReader:
                     raise self.error("secrets must be a list of variable names", data, key, where)
                 env.secrets = list(value)
             elif key == "cert":
-                env.cert = value
+                if isinstance(value, str):
+                    env.cert = self.local_path(value)
+                elif (
+                    isinstance(value, list)
+                    and len(value) == 2
+                    and all(isinstance(v, str) for v in value)
+                ):
+                    env.cert = [self.local_path(v) for v in value]
+                else:
+                    raise self.error(
+                        "cert must be the path of a client certificate, or [certificate, key]",
+                        data,
+                        key,
+                        where,
+                    )
         return env
+
+    def local_path(self, value: str) -> str:
+        """A path written in orbit.yaml, relative to orbit.yaml's folder."""
+        return str((self.path.parent / Path(value).expanduser()).resolve())
 
     def notify(self, data: Any, *, render: bool) -> dict[str, Any]:
         data = self.mapping(data, None, "notify", ("notify",))
