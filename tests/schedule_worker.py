@@ -19,7 +19,7 @@ FAKE_PYTEST = (
     "import os, sys, time\n"
     "with open(sys.argv[1], 'a') as f:\n"
     "    f.write(f\"{os.environ['ORBIT_SCHEDULE_ID']} {os.environ['ORBIT_RUN_ID']} "
-    "{os.getpid()}\\n\")\n"
+    '{os.getpid()}\\n")\n'
     "time.sleep(float(sys.argv[2]))\n"
 )
 
@@ -40,8 +40,13 @@ def main() -> None:
     lease = float(sys.argv[5]) if len(sys.argv) > 5 else 300.0
     store = open_store(url)
     project = load_project(root / "orbit.yaml")
-    scheduler = Scheduler(store, project, lease=timedelta(seconds=lease),
-                          heartbeat_every=0.1, command=fake_command(marks, sleep))
+    scheduler = Scheduler(
+        store,
+        project,
+        lease=timedelta(seconds=lease),
+        heartbeat_every=0.1,
+        command=fake_command(marks, sleep),
+    )
     print(scheduler.run_once(), flush=True)
 
 

@@ -633,11 +633,23 @@ def test_a_case_file_that_is_not_utf8_is_an_error(orbit):
     [
         ('skip_if: "false"', "skip_if must be a template such as"),
         ("expect: {status: []}", "status must be a status code or a non-empty list of them"),
-        ("expect: {json: {$.a: {len: {}}}}", "len takes a whole number or a matcher such as {ge: 1}, not {}"),
+        (
+            "expect: {json: {$.a: {len: {}}}}",
+            "len takes a whole number or a matcher such as {ge: 1}, not {}",
+        ),
         ("expect: {json: {$.a: {gt: null}}}", "gt takes a number or a string"),
-        ("expect: {json: {$.a: {approx: {value: 1, rel: x}}}}", "approx takes a number, or {value: N, rel: R, abs: A}"),
-        ("expect: {json: {$.a: {approx: {value: 1, tolerance: 2}}}}", "approx takes a number, or {value: N, rel: R, abs: A}"),
-        ("expect: {headers: {X-A: [1, 2]}}", "header X-A is one text value or a matcher, not a list"),
+        (
+            "expect: {json: {$.a: {approx: {value: 1, rel: x}}}}",
+            "approx takes a number, or {value: N, rel: R, abs: A}",
+        ),
+        (
+            "expect: {json: {$.a: {approx: {value: 1, tolerance: 2}}}}",
+            "approx takes a number, or {value: N, rel: R, abs: A}",
+        ),
+        (
+            "expect: {headers: {X-A: [1, 2]}}",
+            "header X-A is one text value or a matcher, not a list",
+        ),
         ("expect: {body: 5}", "body is the expected text, or a matcher such as {contains: ...}"),
     ],
 )
@@ -661,4 +673,6 @@ def test_an_unknown_key_of_an_uploaded_file_is_refused(pytester):
         ),
     )
     result = pytester.runpytest("--orbit-no-db", "-p", "no:randomly")
-    result.stdout.fnmatch_lines(["*unknown key 'content-type' in a file*", "*did you mean: content_type?*"])
+    result.stdout.fnmatch_lines(
+        ["*unknown key 'content-type' in a file*", "*did you mean: content_type?*"]
+    )

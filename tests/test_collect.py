@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 ONE_STEP = """
     steps:
       - name: ping

@@ -21,8 +21,12 @@ def outcome(group_id: str, owners: list[str], *results: str) -> GroupOutcome:
 
 def run_summary() -> RunSummary:
     return RunSummary(
-        run_id="r-1", project="shop", environment="local", status="failed",
-        schedule_id=1, schedule_name="nightly",
+        run_id="r-1",
+        project="shop",
+        environment="local",
+        status="failed",
+        schedule_id=1,
+        schedule_name="nightly",
         groups=[
             outcome("checkout", ["alice@example.com"], "passed", "failed"),
             outcome("login", ["bob@example.com"], "passed", "passed"),
@@ -33,7 +37,13 @@ def run_summary() -> RunSummary:
 def test_smtp_urls_give_host_port_login_and_tls_mode() -> None:
     s = parse_smtp_url("smtp://orbit:p%40ss@mail.example.com:587?starttls=true")
     assert (s.host, s.port, s.user, s.password, s.starttls, s.ssl) == (
-        "mail.example.com", 587, "orbit", "p@ss", True, False)
+        "mail.example.com",
+        587,
+        "orbit",
+        "p@ss",
+        True,
+        False,
+    )
     s = parse_smtp_url("smtps://mail.example.com")
     assert (s.port, s.ssl, s.user) == (465, True, None)
     assert parse_smtp_url("smtp://relay").port == 25
@@ -43,12 +53,17 @@ def test_smtp_urls_give_host_port_login_and_tls_mode() -> None:
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("http://mail.example.com", "notify.email.smtp must be an smtp:// or smtps:// URL, "
-         "not 'http' (example: smtp://user:password@mail.example.com:587?starttls=true)"),
+        (
+            "http://mail.example.com",
+            "notify.email.smtp must be an smtp:// or smtps:// URL, "
+            "not 'http' (example: smtp://user:password@mail.example.com:587?starttls=true)",
+        ),
         ("smtp://", "notify.email.smtp has no host (example: smtp://mail.example.com:25)"),
         ("smtp://h:port", "notify.email.smtp has a port that is not a number"),
-        ("smtp://h?starttls=maybe", "notify.email.smtp: starttls must be true or false, "
-         "not 'maybe'"),
+        (
+            "smtp://h?starttls=maybe",
+            "notify.email.smtp: starttls must be true or false, not 'maybe'",
+        ),
     ],
 )
 def test_a_wrong_smtp_url_says_what_to_write(url: str, message: str) -> None:
@@ -77,10 +92,15 @@ def test_each_owner_gets_one_multipart_mail_with_their_groups() -> None:
 
 def test_the_relay_login_uses_the_url_user_and_password() -> None:
     with smtp_relay(password="s3cret") as box:
-        config = {"email": {"smtp": f"smtp://orbit:s3cret@{box.host}:{box.port}",
-                            "from": "orbit@example.com"}}
-        deliveries = Notifier(config).notify_run(run_summary(), ["ops@example.com"],
-                                                 owners_from_groups=False)
+        config = {
+            "email": {
+                "smtp": f"smtp://orbit:s3cret@{box.host}:{box.port}",
+                "from": "orbit@example.com",
+            }
+        }
+        deliveries = Notifier(config).notify_run(
+            run_summary(), ["ops@example.com"], owners_from_groups=False
+        )
     assert deliveries[0].ok
     assert box.logins == [("orbit", "s3cret")]
     assert len(box.messages) == 1
@@ -91,11 +111,16 @@ def test_a_refused_login_is_retried_then_logged_and_never_raised(
 ) -> None:
     sleeps: list[float] = []
     with smtp_relay(password="right") as box:
-        config = {"email": {"smtp": f"smtp://orbit:wrong@{box.host}:{box.port}",
-                            "from": "orbit@example.com"}}
+        config = {
+            "email": {
+                "smtp": f"smtp://orbit:wrong@{box.host}:{box.port}",
+                "from": "orbit@example.com",
+            }
+        }
         with caplog.at_level(logging.WARNING, logger="pytest_testorbit.notify"):
             deliveries = Notifier(config, sleep=sleeps.append).notify_run(
-                run_summary(), ["ops@example.com"], owners_from_groups=False)
+                run_summary(), ["ops@example.com"], owners_from_groups=False
+            )
     (delivery,) = deliveries
     assert not delivery.ok and delivery.attempts == 4
     assert "SMTPAuthenticationError" in (delivery.error or "")
@@ -111,15 +136,17 @@ def test_a_refused_login_is_retried_then_logged_and_never_raised(
 def test_a_relay_that_is_down_does_not_stop_the_webhooks() -> None:
     config = {"email": {"smtp": "smtp://127.0.0.1:9", "from": "orbit@example.com"}}
     deliveries = Notifier(config, backoff=(0.0,)).notify_run(
-        run_summary(), ["ops@example.com"], owners_from_groups=False)
+        run_summary(), ["ops@example.com"], owners_from_groups=False
+    )
     assert [(d.channel, d.attempts, d.ok) for d in deliveries] == [("email", 2, False)]
 
 
 def test_a_bad_smtp_url_is_logged_once_and_sends_nothing(caplog: pytest.LogCaptureFixture) -> None:
     config = {"email": {"smtp": "mail.example.com", "from": "orbit@example.com"}}
     with caplog.at_level(logging.ERROR, logger="pytest_testorbit.notify"):
-        deliveries = Notifier(config).notify_run(run_summary(), ["ops@example.com"],
-                                                 owners_from_groups=False)
+        deliveries = Notifier(config).notify_run(
+            run_summary(), ["ops@example.com"], owners_from_groups=False
+        )
     assert [(d.channel, d.attempts) for d in deliveries] == [("email", 0)]
     assert caplog.messages == [
         "e-mail notifications are off: notify.email.smtp must be an smtp:// or smtps:// URL, "

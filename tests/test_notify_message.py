@@ -21,15 +21,21 @@ def group(group_id: str, outcomes: list[str], owners: list[str]) -> GroupOutcome
         StepOutcome(step_id=f"step-{i}", order=i, name=f"step {i}", outcome=outcome)
         for i, outcome in enumerate(outcomes)
     ]
-    return GroupOutcome(file=f"{group_id}.orbit.yaml", group_id=group_id, param_id="",
-                        owners=owners, steps=steps)
+    return GroupOutcome(
+        file=f"{group_id}.orbit.yaml", group_id=group_id, param_id="", owners=owners, steps=steps
+    )
 
 
 def summary(*groups: GroupOutcome) -> RunSummary:
     return RunSummary(
-        run_id="0b8e", project="shop", environment="staging", status="failed",
+        run_id="0b8e",
+        project="shop",
+        environment="staging",
+        status="failed",
         started_at=datetime(2026, 1, 2, 2, 0, tzinfo=timezone.utc),
-        schedule_id=7, schedule_name="nightly", groups=list(groups),
+        schedule_id=7,
+        schedule_name="nightly",
+        groups=list(groups),
     )
 
 
@@ -81,8 +87,9 @@ def test_owners_from_the_groups_hear_only_about_their_own_groups() -> None:
 
 
 def test_owners_named_on_the_schedule_hear_about_every_group() -> None:
-    mapping = groups_by_owner([CHECKOUT, SEARCH], ["ops@example.com", "alice@example.com"],
-                              owners_from_groups=False)
+    mapping = groups_by_owner(
+        [CHECKOUT, SEARCH], ["ops@example.com", "alice@example.com"], owners_from_groups=False
+    )
     assert [g.group_id for g in mapping["ops@example.com"]] == ["checkout", "search"]
     assert [g.group_id for g in mapping["alice@example.com"]] == ["checkout", "search"]
 

@@ -31,10 +31,18 @@ SECRET = "SEC0123456789abcdef"
 
 def summary() -> RunSummary:
     steps = [StepOutcome("login", 0, "login", "passed"), StepOutcome("pay", 1, "pay", "failed")]
-    group = GroupOutcome("checkout.orbit.yaml", "checkout", "", owners=["a@example.com"],
-                         steps=steps)
-    return RunSummary(run_id="run-9", project="shop", environment="staging", status="failed",
-                      schedule_id=3, schedule_name="nightly", groups=[group])
+    group = GroupOutcome(
+        "checkout.orbit.yaml", "checkout", "", owners=["a@example.com"], steps=steps
+    )
+    return RunSummary(
+        run_id="run-9",
+        project="shop",
+        environment="staging",
+        status="failed",
+        schedule_id=3,
+        schedule_name="nightly",
+        groups=[group],
+    )
 
 
 class Receiver:
@@ -47,8 +55,7 @@ class Receiver:
         def handler(request: Request) -> Response:
             self.requests.append(request)
             self.bodies.append(json.loads(request.get_data()))
-            return Response(json.dumps(reply or {}), status=status,
-                            content_type="application/json")
+            return Response(json.dumps(reply or {}), status=status, content_type="application/json")
 
         server.expect_request(path, method="POST").respond_with_handler(handler)
 
@@ -100,8 +107,7 @@ def test_dingtalk_is_signed_in_the_query_and_keeps_its_access_token(
 
 def test_feishu_is_signed_in_the_body(httpserver: HTTPServer) -> None:
     receiver = Receiver(httpserver, "/hook", reply={"code": 0, "msg": "success"})
-    (delivery,) = send([{"kind": "feishu", "url": httpserver.url_for("/hook"),
-                         "secret": SECRET}])
+    (delivery,) = send([{"kind": "feishu", "url": httpserver.url_for("/hook"), "secret": SECRET}])
     assert delivery.ok
     body = receiver.bodies[0]
     assert body["timestamp"] == "1700000000"
@@ -113,8 +119,9 @@ def test_feishu_is_signed_in_the_body(httpserver: HTTPServer) -> None:
 def test_unsigned_hooks_carry_no_signature() -> None:
     request = build_request({"kind": "feishu", "url": "https://f/x"}, summary(), [])
     assert "sign" not in request.body
-    request = build_request({"kind": "dingtalk", "url": "https://d/x?access_token=t"},
-                            summary(), [])
+    request = build_request(
+        {"kind": "dingtalk", "url": "https://d/x?access_token=t"}, summary(), []
+    )
     assert request.url == "https://d/x?access_token=t"
 
 
@@ -140,20 +147,25 @@ def test_a_failing_hook_is_retried_with_backoff_then_logged(
     receiver = Receiver(httpserver, "/down", status=503)
     sleeps: list[float] = []
     with caplog.at_level(logging.WARNING, logger="pytest_testorbit.notify"):
-        notifier = Notifier({"webhooks": [{"kind": "slack", "url": httpserver.url_for("/down")}]},
-                            clock=lambda: CLOCK, sleep=sleeps.append)
+        notifier = Notifier(
+            {"webhooks": [{"kind": "slack", "url": httpserver.url_for("/down")}]},
+            clock=lambda: CLOCK,
+            sleep=sleeps.append,
+        )
         (delivery,) = notifier.notify_run(summary(), [], owners_from_groups=True)
     assert (delivery.ok, delivery.attempts, delivery.error) == (False, 4, "RuntimeError: HTTP 503")
     assert len(receiver.requests) == 4 and sleeps == [0.5, 1.0, 2.0]
     assert caplog.messages[-1] == (
         f"notification by slack to {httpserver.url_for('/down')} failed (attempt 4 of 4): "
-        "RuntimeError: HTTP 503")
+        "RuntimeError: HTTP 503"
+    )
 
 
 def test_an_error_code_in_a_200_answer_counts_as_a_failure(httpserver: HTTPServer) -> None:
     Receiver(httpserver, "/ding", reply={"errcode": 310000, "errmsg": "sign not match"})
-    (delivery,) = send([{"kind": "dingtalk", "url": httpserver.url_for("/ding"),
-                         "secret": SECRET}], backoff=())
+    (delivery,) = send(
+        [{"kind": "dingtalk", "url": httpserver.url_for("/ding"), "secret": SECRET}], backoff=()
+    )
     assert delivery.error == "RuntimeError: errcode 310000: sign not match"
 
 
@@ -166,5 +178,6 @@ def test_a_retry_recovers_after_one_failure(httpserver: HTTPServer) -> None:
 
 def test_logs_never_show_a_webhooks_token() -> None:
     assert describe_url("https://oapi.dingtalk.com/robot/send?access_token=secret") == (
-        "https://oapi.dingtalk.com/robot/send")
+        "https://oapi.dingtalk.com/robot/send"
+    )
     assert describe_url("https://user:pw@hooks.example.com/x") == "https://hooks.example.com/x"

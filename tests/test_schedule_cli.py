@@ -51,36 +51,87 @@ FUTURE = (datetime.now(timezone.utc) + timedelta(days=30)).strftime("%Y-%m-%dT%H
 
 
 def test_add_prints_the_new_id_and_list_shows_it(orbit: Orbit) -> None:
-    assert orbit.ok("schedule", "add", "--groups", "checkout", "--at", FUTURE,
-                    "--tz", "UTC").strip() == "1"
-    assert orbit.ok("schedule", "add", "--groups", "checkout,login", "--cron", "0 2 * * *",
-                    "--tz", "Asia/Shanghai", "--parallel", "--name", "nightly",
-                    "--env", "staging").strip() == "2"
+    assert (
+        orbit.ok("schedule", "add", "--groups", "checkout", "--at", FUTURE, "--tz", "UTC").strip()
+        == "1"
+    )
+    assert (
+        orbit.ok(
+            "schedule",
+            "add",
+            "--groups",
+            "checkout,login",
+            "--cron",
+            "0 2 * * *",
+            "--tz",
+            "Asia/Shanghai",
+            "--parallel",
+            "--name",
+            "nightly",
+            "--env",
+            "staging",
+        ).strip()
+        == "2"
+    )
     table = orbit.ok("schedule", "list").splitlines()
-    assert table[0].split() == ["ID", "NAME", "GROUPS", "MODE", "OWNERS", "NEXT", "RUN",
-                                "STATUS", "RUNS"]
+    assert table[0].split() == [
+        "ID",
+        "NAME",
+        "GROUPS",
+        "MODE",
+        "OWNERS",
+        "NEXT",
+        "RUN",
+        "STATUS",
+        "RUNS",
+    ]
     assert table[1].split()[:5] == ["1", "checkout", "checkout", "serial", "alice@example.com"]
-    assert table[2].split()[:5] == ["2", "nightly", "checkout,login", "parallel",
-                                    "alice@example.com,bob@example.com"]
+    assert table[2].split()[:5] == [
+        "2",
+        "nightly",
+        "checkout,login",
+        "parallel",
+        "alice@example.com,bob@example.com",
+    ]
     assert table[2].split()[-4:] == ["02:00", "+08:00", "pending", "0"]
 
 
 def test_list_json_gives_the_fields_with_runs_for_the_count(orbit: Orbit) -> None:
-    orbit.ok("schedule", "add", "--groups", "search", "--at", "2031-01-02T03:04",
-             "--tz", "Asia/Shanghai", "--owners", "ops@example.com")
+    orbit.ok(
+        "schedule",
+        "add",
+        "--groups",
+        "search",
+        "--at",
+        "2031-01-02T03:04",
+        "--tz",
+        "Asia/Shanghai",
+        "--owners",
+        "ops@example.com",
+    )
     (only,) = orbit.listing()
-    assert {k: only[k] for k in ("id", "name", "groups", "mode", "owners", "next_run_at",
-                                 "status", "runs")} == {
-        "id": 1, "name": "search", "groups": ["search"], "mode": "serial",
-        "owners": ["ops@example.com"], "next_run_at": "2031-01-02T03:04:00+08:00",
-        "status": "pending", "runs": 0,
+    assert {
+        k: only[k]
+        for k in ("id", "name", "groups", "mode", "owners", "next_run_at", "status", "runs")
+    } == {
+        "id": 1,
+        "name": "search",
+        "groups": ["search"],
+        "mode": "serial",
+        "owners": ["ops@example.com"],
+        "next_run_at": "2031-01-02T03:04:00+08:00",
+        "status": "pending",
+        "runs": 0,
     }
 
 
 def test_owners_default_to_the_owners_of_the_groups(orbit: Orbit) -> None:
     orbit.ok("schedule", "add", "--groups", "login,search", "--at", FUTURE)
-    assert orbit.listing()[0]["owners"] == ["bob@example.com", "alice@example.com",
-                                            "carol@example.com"]
+    assert orbit.listing()[0]["owners"] == [
+        "bob@example.com",
+        "alice@example.com",
+        "carol@example.com",
+    ]
 
 
 def test_list_filters_by_status(orbit: Orbit) -> None:
@@ -97,21 +148,46 @@ def test_cancel_only_a_pending_schedule(orbit: Orbit) -> None:
     orbit.ok("schedule", "add", "--groups", "search", "--at", FUTURE)
     assert orbit.ok("schedule", "cancel", "1").strip() == "cancelled schedule 1"
     assert orbit.error("schedule", "cancel", "1") == (
-        "schedule 1 (search) is cancelled: only a pending schedule can be cancelled")
+        "schedule 1 (search) is cancelled: only a pending schedule can be cancelled"
+    )
     assert orbit.error("schedule", "cancel", "9") == (
-        "no schedule with id 9 (`orbit schedule list` shows them)")
+        "no schedule with id 9 (`orbit schedule list` shows them)"
+    )
 
 
 def test_update_changes_a_pending_schedule(orbit: Orbit) -> None:
     orbit.ok("schedule", "add", "--groups", "search", "--at", FUTURE)
-    assert orbit.ok("schedule", "update", "1", "--groups", "checkout", "--cron", "30 1 * * *",
-                    "--tz", "Europe/Berlin", "--parallel", "--name", "renamed",
-                    "--env", "staging").strip() == "updated schedule 1"
+    assert (
+        orbit.ok(
+            "schedule",
+            "update",
+            "1",
+            "--groups",
+            "checkout",
+            "--cron",
+            "30 1 * * *",
+            "--tz",
+            "Europe/Berlin",
+            "--parallel",
+            "--name",
+            "renamed",
+            "--env",
+            "staging",
+        ).strip()
+        == "updated schedule 1"
+    )
     (changed,) = orbit.listing()
     assert (changed["name"], changed["groups"], changed["mode"], changed["owners"]) == (
-        "renamed", ["checkout"], "parallel", ["alice@example.com"])
+        "renamed",
+        ["checkout"],
+        "parallel",
+        ["alice@example.com"],
+    )
     assert (changed["cron"], changed["tz"], changed["environment"]) == (
-        "30 1 * * *", "Europe/Berlin", "staging")
+        "30 1 * * *",
+        "Europe/Berlin",
+        "staging",
+    )
     assert str(changed["next_run_at"]).endswith(("T01:30:00+01:00", "T01:30:00+02:00"))
 
 
@@ -119,32 +195,47 @@ def test_update_refuses_what_is_not_pending_and_empty_changes(orbit: Orbit) -> N
     orbit.ok("schedule", "add", "--groups", "search", "--at", FUTURE)
     assert orbit.error("schedule", "update", "1") == (
         "nothing to change: give --groups, --at, --cron, --tz, --parallel/--serial, --owners, "
-        "--env or --name")
+        "--env or --name"
+    )
     orbit.ok("schedule", "cancel", "1")
     assert orbit.error("schedule", "update", "1", "--name", "x") == (
-        "schedule 1 (search) is cancelled: only a pending schedule can be updated")
+        "schedule 1 (search) is cancelled: only a pending schedule can be updated"
+    )
     assert orbit.error("schedule", "update", "7", "--name", "x") == (
-        "no schedule with id 7 (`orbit schedule list` shows them)")
+        "no schedule with id 7 (`orbit schedule list` shows them)"
+    )
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--at", FUTURE], "--groups is required: the case group ids to run "
-                           "(--groups checkout,login)"),
+        (
+            ["--at", FUTURE],
+            "--groups is required: the case group ids to run (--groups checkout,login)",
+        ),
         (["--groups", "chekout", "--at", FUTURE], None),
-        (["--groups", "checkout,", "--at", FUTURE],
-         "--groups 'checkout,' has an empty entry: write names separated by commas"),
+        (
+            ["--groups", "checkout,", "--at", FUTURE],
+            "--groups 'checkout,' has an empty entry: write names separated by commas",
+        ),
         (["--groups", "checkout"], 'give --at TIME for one run or --cron "EXPR" for repeated runs'),
-        (["--groups", "checkout", "--at", FUTURE, "--owners", "bob@"],
-         "--owners: 'bob@' is not an e-mail address (like alice@example.com)"),
-        (["--groups", "checkout", "--at", FUTURE, "--owners", "a@example.com,bob"],
-         "--owners: 'bob' is not an e-mail address (like alice@example.com)"),
-        (["--groups", "checkout", "--at", FUTURE, "--env", "stagign"],
-         "unknown environment 'stagign' for --env. Did you mean 'staging'? "
-         "Known environments: local, staging"),
-        (["--groups", "checkout", "--cron", "0 25 * * *"],
-         "--cron '0 25 * * *' is not a valid cron expression: Bad hour"),
+        (
+            ["--groups", "checkout", "--at", FUTURE, "--owners", "bob@"],
+            "--owners: 'bob@' is not an e-mail address (like alice@example.com)",
+        ),
+        (
+            ["--groups", "checkout", "--at", FUTURE, "--owners", "a@example.com,bob"],
+            "--owners: 'bob' is not an e-mail address (like alice@example.com)",
+        ),
+        (
+            ["--groups", "checkout", "--at", FUTURE, "--env", "stagign"],
+            "unknown environment 'stagign' for --env. Did you mean 'staging'? "
+            "Known environments: local, staging",
+        ),
+        (
+            ["--groups", "checkout", "--cron", "0 25 * * *"],
+            "--cron '0 25 * * *' is not a valid cron expression: Bad hour",
+        ),
         (["--groups", "checkout", "--at", FUTURE, "--tz", "Mars/Base"], None),
     ],
 )
@@ -153,8 +244,10 @@ def test_add_explains_every_wrong_input(orbit: Orbit, args: list[str], message: 
     if message is not None:
         assert text == message
     elif "chekout" in args:
-        assert text == (f"no case group 'chekout' in the suite at {orbit.root}. Did you mean "
-                        "'checkout'? Known groups: checkout, login, search")
+        assert text == (
+            f"no case group 'chekout' in the suite at {orbit.root}. Did you mean "
+            "'checkout'? Known groups: checkout, login, search"
+        )
     else:
         assert text.startswith("unknown time zone 'Mars/Base' for --tz.")
     assert orbit.listing() == []
@@ -163,17 +256,20 @@ def test_add_explains_every_wrong_input(orbit: Orbit, args: list[str], message: 
 def test_an_unknown_status_lists_the_valid_ones(orbit: Orbit) -> None:
     assert orbit.error("schedule", "list", "--status", "done") == (
         "unknown status 'done' for --status; choose from pending, running, completed, failed, "
-        "cancelled")
+        "cancelled"
+    )
 
 
 def test_a_group_in_a_broken_file_is_reported_with_the_file(orbit: Orbit) -> None:
     (orbit.root / "broken.orbit.yaml").write_text("steps: [\n", encoding="utf-8")
     assert orbit.error("schedule", "add", "--groups", "broken", "--at", FUTURE).endswith(
-        ". These case files do not load: broken.orbit.yaml")
+        ". These case files do not load: broken.orbit.yaml"
+    )
 
 
-def test_a_missing_project_folder_is_a_usage_error(tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_project_folder_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["schedule", "list", "--project", str(tmp_path / "nope")]) == 2
     error = capsys.readouterr().err.strip()
     assert error == f"orbit: error: --project {tmp_path / 'nope'}: no such folder"
@@ -187,8 +283,9 @@ def test_a_missing_project_folder_is_a_usage_error(tmp_path: Path,
         ("--grace", "-1", "--grace must be a positive number of seconds, not -1"),
     ],
 )
-def test_the_scheduler_refuses_nonsense_durations(orbit: Orbit, option: str, value: str,
-                                                 message: str) -> None:
+def test_the_scheduler_refuses_nonsense_durations(
+    orbit: Orbit, option: str, value: str, message: str
+) -> None:
     assert orbit.error("scheduler", "--once", option, value) == message
 
 

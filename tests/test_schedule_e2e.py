@@ -29,8 +29,13 @@ notify:
 
 
 def orbit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pytest_testorbit.cli", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest_testorbit.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def parts(message: Any) -> str:
@@ -44,16 +49,19 @@ def test_a_scheduled_run_is_stored_and_each_owner_hears_of_their_groups(
     httpserver.expect_request("/order").respond_with_data("boom", status=500)
     hooks: list[Any] = []
     httpserver.expect_request("/hook", method="POST").respond_with_handler(
-        lambda request: hooks.append(json.loads(request.get_data())) or "")
+        lambda request: hooks.append(json.loads(request.get_data())) or ""
+    )
     suite = write_suite(tmp_path / "suite", httpserver.url_for("").rstrip("/"))
     db = f"sqlite:///{tmp_path / 'store.db'}"
     with smtp_relay() as box:
         (suite / "orbit.yaml").write_text(
             (suite / "orbit.yaml").read_text()
-            + NOTIFY.format(port=box.port, hook=httpserver.url_for("/hook")))
+            + NOTIFY.format(port=box.port, hook=httpserver.url_for("/hook"))
+        )
         at = (datetime.now(timezone.utc) + timedelta(seconds=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        added = orbit("schedule", "add", "--groups", "checkout,login", "--at", at,
-                      "--db", db, cwd=suite)
+        added = orbit(
+            "schedule", "add", "--groups", "checkout,login", "--at", at, "--db", db, cwd=suite
+        )
         assert added.returncode == 0, added.stderr
         schedule_id = int(added.stdout)
         time.sleep(2.2)
@@ -93,8 +101,19 @@ def test_a_usage_error_of_pytest_fails_the_schedule(tmp_path: Path) -> None:
     suite = write_suite(tmp_path / "suite")
     db = f"sqlite:///{tmp_path / 'store.db'}"
     at = (datetime.now(timezone.utc) + timedelta(seconds=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    added = orbit("schedule", "add", "--groups", "search", "--at", at, "--env", "staging",
-                  "--db", db, cwd=suite)
+    added = orbit(
+        "schedule",
+        "add",
+        "--groups",
+        "search",
+        "--at",
+        at,
+        "--env",
+        "staging",
+        "--db",
+        db,
+        cwd=suite,
+    )
     assert added.returncode == 0, added.stderr
     (suite / "orbit.yaml").write_text("project: shop\nenvironments: {local: {}}\n")
     time.sleep(2.2)

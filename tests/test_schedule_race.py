@@ -46,19 +46,33 @@ def add_due(store: Store, count: int) -> list[int]:
     now = datetime.now(UTC)
     return [
         service.add(
-            store.engine, now, project="shop", name=f"s{i}", groups=["search"], mode="serial",
-            owners=[], owners_from_groups=True, environment=None, tz="UTC", at=None, cron=None,
+            store.engine,
+            now,
+            project="shop",
+            name=f"s{i}",
+            groups=["search"],
+            mode="serial",
+            owners=[],
+            owners_from_groups=True,
+            environment=None,
+            tz="UTC",
+            at=None,
+            cron=None,
             next_run_at=now - timedelta(seconds=5),
         )
         for i in range(count)
     ]
 
 
-def start_worker(url: str, suite: Path, marks: Path, sleep: float,
-                 lease: float = 300) -> subprocess.Popen[str]:
+def start_worker(
+    url: str, suite: Path, marks: Path, sleep: float, lease: float = 300
+) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, str(WORKER), url, str(suite), str(marks), str(sleep), str(lease)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
 
 
@@ -102,16 +116,18 @@ def test_a_killed_scheduler_leaves_a_schedule_the_next_marks_abandoned(
     nxt.run_once()
     failed = service.get(store.engine, schedule_id)
     assert failed is not None and (failed.status, failed.runs) == ("failed", 1)
-    assert (failed.last_error or "").startswith(f"abandoned: scheduler {running.claimed_by} "
-                                                "stopped heartbeating at ")
+    assert (failed.last_error or "").startswith(
+        f"abandoned: scheduler {running.claimed_by} stopped heartbeating at "
+    )
     assert (failed.last_error or "").endswith("(lease 1s)")
     assert len(marks.read_text().splitlines()) == 1  # never run twice
     nxt.run_once()
     assert len(marks.read_text().splitlines()) == 1
 
 
-def test_heartbeats_keep_a_long_run_from_being_reaped(url: str, store: Store,
-                                                      tmp_path: Path) -> None:
+def test_heartbeats_keep_a_long_run_from_being_reaped(
+    url: str, store: Store, tmp_path: Path
+) -> None:
     suite = write_suite(tmp_path / "suite")
     (schedule_id,) = add_due(store, 1)
     marks = tmp_path / "marks"

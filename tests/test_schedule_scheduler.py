@@ -43,22 +43,37 @@ def suite(tmp_path: Path) -> Path:
 def add_due(store: Store, *, cron: str | None = None, ago: float = 60, **extra: Any) -> int:
     now = datetime.now(UTC)
     values: dict[str, Any] = dict(
-        project="shop", name="nightly", groups=["search"], mode="serial",
-        owners=["carol@example.com"], owners_from_groups=True, environment=None, tz="UTC",
-        at=None, cron=cron, next_run_at=now - timedelta(seconds=ago),
+        project="shop",
+        name="nightly",
+        groups=["search"],
+        mode="serial",
+        owners=["carol@example.com"],
+        owners_from_groups=True,
+        environment=None,
+        tz="UTC",
+        at=None,
+        cron=cron,
+        next_run_at=now - timedelta(seconds=ago),
     )
     values.update(extra)
     return service.add(store.engine, now, **values)
 
 
-def scheduler(store: Store, suite: Path, marks: Path, sleep: float = 0.0,
-              **kwargs: Any) -> Scheduler:
-    return Scheduler(store, load_project(suite / "orbit.yaml"), heartbeat_every=0.05,
-                     command=kwargs.pop("command", fake_command(str(marks), sleep)), **kwargs)
+def scheduler(
+    store: Store, suite: Path, marks: Path, sleep: float = 0.0, **kwargs: Any
+) -> Scheduler:
+    return Scheduler(
+        store,
+        load_project(suite / "orbit.yaml"),
+        heartbeat_every=0.05,
+        command=kwargs.pop("command", fake_command(str(marks), sleep)),
+        **kwargs,
+    )
 
 
-def test_a_due_one_shot_runs_once_and_is_completed(store: Store, suite: Path,
-                                                   tmp_path: Path) -> None:
+def test_a_due_one_shot_runs_once_and_is_completed(
+    store: Store, suite: Path, tmp_path: Path
+) -> None:
     schedule_id = add_due(store)
     marks = tmp_path / "marks"
     assert scheduler(store, suite, marks).run_once() == 1
@@ -71,8 +86,9 @@ def test_a_due_one_shot_runs_once_and_is_completed(store: Store, suite: Path,
     assert line.split()[:2] == [str(schedule_id), done.last_run_id]
 
 
-def test_a_failing_test_run_still_completes_the_schedule(store: Store, suite: Path,
-                                                         tmp_path: Path) -> None:
+def test_a_failing_test_run_still_completes_the_schedule(
+    store: Store, suite: Path, tmp_path: Path
+) -> None:
     schedule_id = add_due(store)
     command = lambda *_: [sys.executable, "-c", "raise SystemExit(1)"]  # noqa: E731  # tests failed
     scheduler(store, suite, tmp_path / "m", command=command).run_once()
@@ -101,8 +117,9 @@ def test_a_run_that_could_not_be_made_fails_the_schedule_with_the_reason(
     assert rest == ["ERROR: bad option"]
 
 
-def test_pytest_that_will_not_start_fails_the_schedule(store: Store, suite: Path,
-                                                       tmp_path: Path) -> None:
+def test_pytest_that_will_not_start_fails_the_schedule(
+    store: Store, suite: Path, tmp_path: Path
+) -> None:
     schedule_id = add_due(store)
     command = lambda *_: [str(tmp_path / "no-such-python")]  # noqa: E731
     scheduler(store, suite, tmp_path / "m", command=command).run_once()
@@ -111,8 +128,9 @@ def test_pytest_that_will_not_start_fails_the_schedule(store: Store, suite: Path
     assert (failed.last_error or "").startswith("pytest would not start: [Errno 2] No such file")
 
 
-def test_groups_gone_from_the_suite_fail_the_schedule(store: Store, suite: Path,
-                                                      tmp_path: Path) -> None:
+def test_groups_gone_from_the_suite_fail_the_schedule(
+    store: Store, suite: Path, tmp_path: Path
+) -> None:
     schedule_id = add_due(store, groups=["gone", "vanished"])
     scheduler(store, suite, tmp_path / "m").run_once()
     failed = service.get(store.engine, schedule_id)
@@ -120,8 +138,9 @@ def test_groups_gone_from_the_suite_fail_the_schedule(store: Store, suite: Path,
     assert failed.last_error == "none of its groups is in the suite any more: gone, vanished"
 
 
-def test_a_cron_schedule_goes_back_to_pending_with_its_next_time(store: Store, suite: Path,
-                                                                 tmp_path: Path) -> None:
+def test_a_cron_schedule_goes_back_to_pending_with_its_next_time(
+    store: Store, suite: Path, tmp_path: Path
+) -> None:
     schedule_id = add_due(store, cron="0 2 * * *", tz="Asia/Shanghai")
     before = datetime.now(UTC)
     scheduler(store, suite, tmp_path / "m").run_once()
@@ -132,15 +151,17 @@ def test_a_cron_schedule_goes_back_to_pending_with_its_next_time(store: Store, s
     assert again.next_time.endswith("02:00 +08:00")
 
 
-def test_a_schedule_of_another_project_is_left_alone(store: Store, suite: Path,
-                                                     tmp_path: Path) -> None:
+def test_a_schedule_of_another_project_is_left_alone(
+    store: Store, suite: Path, tmp_path: Path
+) -> None:
     schedule_id = add_due(store, project="other")
     assert scheduler(store, suite, tmp_path / "m").run_once() == 0
     assert service.get(store.engine, schedule_id).status == "pending"  # type: ignore[union-attr]
 
 
-def test_a_one_shot_missed_beyond_the_grace_is_failed_not_run(store: Store, suite: Path,
-                                                               tmp_path: Path) -> None:
+def test_a_one_shot_missed_beyond_the_grace_is_failed_not_run(
+    store: Store, suite: Path, tmp_path: Path
+) -> None:
     schedule_id = add_due(store, ago=7200)
     marks = tmp_path / "m"
     assert scheduler(store, suite, marks, grace=timedelta(hours=1)).run_once() == 0
@@ -148,7 +169,8 @@ def test_a_one_shot_missed_beyond_the_grace_is_failed_not_run(store: Store, suit
     assert missed is not None and missed.status == "failed" and not marks.exists()
     assert (missed.last_error or "").startswith("missed: its time ")
     assert (missed.last_error or "").endswith(
-        " passed more than 3600s ago while no scheduler was running")
+        " passed more than 3600s ago while no scheduler was running"
+    )
 
 
 def test_cron_fires_missed_beyond_the_grace_are_skipped_to_the_next(
@@ -163,20 +185,26 @@ def test_cron_fires_missed_beyond_the_grace_are_skipped_to_the_next(
     assert any("skipped fires missed since" in message for message in caplog.messages)
 
 
-def test_the_notify_callback_gets_the_run_and_its_error(store: Store, suite: Path,
-                                                        tmp_path: Path) -> None:
+def test_the_notify_callback_gets_the_run_and_its_error(
+    store: Store, suite: Path, tmp_path: Path
+) -> None:
     calls: list[tuple[int, str, str | None]] = []
     schedule_id = add_due(store, groups=["gone"])
-    runner = scheduler(store, suite, tmp_path / "m",
-                       notify=lambda s, run_id, error: calls.append((s.id, run_id, error)))
+    runner = scheduler(
+        store,
+        suite,
+        tmp_path / "m",
+        notify=lambda s, run_id, error: calls.append((s.id, run_id, error)),
+    )
     runner.run_once()
     (call,) = calls
     assert call[0] == schedule_id
     assert call[2] == "none of its groups is in the suite any more: gone"
 
 
-def test_a_failing_notification_does_not_change_the_outcome(store: Store, suite: Path,
-                                                            tmp_path: Path) -> None:
+def test_a_failing_notification_does_not_change_the_outcome(
+    store: Store, suite: Path, tmp_path: Path
+) -> None:
     def explode(*_: Any) -> None:
         raise RuntimeError("relay on fire")
 
@@ -189,12 +217,23 @@ def test_the_pytest_command_selects_groups_env_and_parallel(store: Store, suite:
     add_due(store, environment="staging", mode="parallel")
     (schedule,) = service.due(store.engine, "shop", datetime.now(UTC))
     command = pytest_command(schedule, ["search.orbit.yaml::search"], "sqlite:///x.db")
-    assert command == [sys.executable, "-m", "pytest", "search.orbit.yaml::search",
-                       "--orbit-db", "sqlite:///x.db", "--orbit-env", "staging", "-n", "auto"]
+    assert command == [
+        sys.executable,
+        "-m",
+        "pytest",
+        "search.orbit.yaml::search",
+        "--orbit-db",
+        "sqlite:///x.db",
+        "--orbit-env",
+        "staging",
+        "-n",
+        "auto",
+    ]
 
 
-def test_shutdown_stops_the_running_pytest_and_records_why(store: Store, suite: Path,
-                                                           tmp_path: Path) -> None:
+def test_shutdown_stops_the_running_pytest_and_records_why(
+    store: Store, suite: Path, tmp_path: Path
+) -> None:
     schedule_id = add_due(store)
     marks = tmp_path / "m"
     runner = scheduler(store, suite, marks, sleep=60)

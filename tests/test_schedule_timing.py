@@ -29,8 +29,9 @@ def test_an_at_without_offset_is_read_in_the_zone() -> None:
 
 
 def test_an_at_with_an_offset_keeps_its_offset() -> None:
-    assert parse_at("2026-12-01T02:00+01:00", SHANGHAI, NOW) == datetime(2026, 12, 1, 1, 0,
-                                                                          tzinfo=UTC)
+    assert parse_at("2026-12-01T02:00+01:00", SHANGHAI, NOW) == datetime(
+        2026, 12, 1, 1, 0, tzinfo=UTC
+    )
     assert parse_at("2026-12-01T02:00Z", SHANGHAI, NOW) == datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 
 
@@ -107,9 +108,12 @@ def test_cron_aliases_and_spacing_are_normalised() -> None:
     ("expression", "message"),
     [
         ("61 * * * *", "--cron '61 * * * *' is not a valid cron expression: Bad minute"),
-        ("* * *", "--cron '* * *' must have 5 fields (minute hour day-of-month month "
-                  "day-of-week, e.g. \"0 2 * * *\") or be one of @yearly, @annually, @monthly, "
-                  "@weekly, @daily, @midnight, @hourly"),
+        (
+            "* * *",
+            "--cron '* * *' must have 5 fields (minute hour day-of-month month "
+            'day-of-week, e.g. "0 2 * * *") or be one of @yearly, @annually, @monthly, '
+            "@weekly, @daily, @midnight, @hourly",
+        ),
     ],
 )
 def test_a_wrong_cron_expression_names_the_problem(expression: str, message: str) -> None:

@@ -18,7 +18,7 @@ import jsonschema
 import pytest
 import yaml
 
-from pytest_testorbit import cli, loader, matchers, project
+from pytest_testorbit import casekeys, cli, matchers, project
 from pytest_testorbit.errors import OrbitError
 from pytest_testorbit.loader import CaseLoader
 from pytest_testorbit.schema import load_schema
@@ -217,19 +217,19 @@ def _keys(node: dict[str, Any]) -> set[str]:
 
 def test_every_key_the_case_loader_knows_is_in_the_schema_and_no_other() -> None:
     schema, definitions = load_schema("case"), _case_definitions()
-    assert _keys(schema) == set(loader.GROUP_KEYS)
-    assert _keys(definitions["step"]) == set(loader.STEP_KEYS)
-    assert _keys(definitions["request"]) == set(loader.REQUEST_KEYS)
-    assert _keys(definitions["expect"]) == set(loader.EXPECT_KEYS)
-    assert _keys(definitions["retry"]) == set(loader.RETRY_KEYS)
-    assert _keys(definitions["extraction"]["anyOf"][1]) == set(loader.EXTRACT_KINDS)
+    assert _keys(schema) == set(casekeys.GROUP_KEYS)
+    assert _keys(definitions["step"]) == set(casekeys.STEP_KEYS)
+    assert _keys(definitions["request"]) == set(casekeys.REQUEST_KEYS)
+    assert _keys(definitions["expect"]) == set(casekeys.EXPECT_KEYS)
+    assert _keys(definitions["retry"]) == set(casekeys.RETRY_KEYS)
+    assert _keys(definitions["extraction"]["anyOf"][1]) == set(casekeys.EXTRACT_KINDS)
     assert _keys(definitions["matcher"]) == set(matchers.NAMES)
     assert set(definitions["matcher"]["properties"]["type"]["anyOf"][0]["enum"]) == set(
         matchers.TYPES
     )
     methods = definitions["request"]["properties"]["method"]["anyOf"][0]["enum"]
-    assert {m.upper() for m in methods} == set(loader.METHODS)
-    assert set(schema["properties"]["on_failure"]["enum"]) == set(loader.ON_FAILURE)
+    assert {m.upper() for m in methods} == set(casekeys.METHODS)
+    assert set(schema["properties"]["on_failure"]["enum"]) == set(casekeys.ON_FAILURE)
 
 
 def test_every_key_the_project_loader_knows_is_in_the_schema_and_no_other() -> None:
@@ -247,12 +247,12 @@ def test_every_key_the_project_loader_knows_is_in_the_schema_and_no_other() -> N
 def test_the_reference_names_every_key_and_matcher() -> None:
     reference = (ROOT / "docs" / "reference" / "case-files.md").read_text(encoding="utf-8")
     names = {
-        *loader.GROUP_KEYS,
-        *loader.STEP_KEYS,
-        *loader.REQUEST_KEYS,
-        *loader.EXPECT_KEYS,
-        *loader.RETRY_KEYS,
-        *loader.EXTRACT_KINDS,
+        *casekeys.GROUP_KEYS,
+        *casekeys.STEP_KEYS,
+        *casekeys.REQUEST_KEYS,
+        *casekeys.EXPECT_KEYS,
+        *casekeys.RETRY_KEYS,
+        *casekeys.EXTRACT_KINDS,
         *matchers.NAMES,
     }
     assert sorted(n for n in names if f"`{n}`" not in reference) == []

@@ -57,7 +57,7 @@ class CaseFile(pytest.File):
                     node.add_marker(tag)
                 yield node
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]  # pytest allows str
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, (CaseFileError, OrbitError)):
             return str(excinfo.value)
         return str(super().repr_failure(excinfo))
@@ -180,7 +180,7 @@ class StepItem(pytest.Item):
             node.blocked_by = self.step.id
             raise
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:  # type: ignore[override]  # pytest allows str
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, OrbitError):
             return str(excinfo.value)
         return str(super().repr_failure(excinfo))

@@ -35,12 +35,13 @@ class JsonPath:
 
     def __init__(self, source: str) -> None:
         from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
-        from jsonpath_ng.ext import parse
+        from jsonpath_ng.ext.parser import parse
 
         self.source = source
         try:
             self._expression = parse(_quote_non_ascii(source))
-        except (JsonPathLexerError, JsonPathParserError, Exception) as exc:  # noqa: B014  # the lexer raises plain Exception too
+        # jsonpath-ng's lexer raises plain Exception for some input, not only its own errors.
+        except (JsonPathLexerError, JsonPathParserError, Exception) as exc:
             raise ValueError(str(exc).strip()) from None
 
     def find(self, document: Any, context: Any = None) -> Any:

@@ -92,7 +92,9 @@ def _regex(actual: Any, expected: Any) -> str | None:
 
 
 def _type(actual: Any, expected: Any) -> str | None:
-    return None if TYPES[expected](actual) else f"expected type {expected}, got {_json_type(actual)}"
+    return (
+        None if TYPES[expected](actual) else f"expected type {expected}, got {_json_type(actual)}"
+    )
 
 
 def _len(actual: Any, expected: Any) -> str | None:
@@ -107,12 +109,18 @@ def _len(actual: Any, expected: Any) -> str | None:
 
 
 def _one_of(actual: Any, expected: Any) -> str | None:
-    return None if any(_equal(actual, item) for item in expected) else f"expected one of {expected!r}"
+    return (
+        None if any(_equal(actual, item) for item in expected) else f"expected one of {expected!r}"
+    )
 
 
 def _approx(actual: Any, expected: Any) -> str | None:
     if isinstance(expected, dict):
-        target, rel, tolerance = expected["value"], expected.get("rel", 1e-6), expected.get("abs", 1e-12)
+        target, rel, tolerance = (
+            expected["value"],
+            expected.get("rel", 1e-6),
+            expected.get("abs", 1e-12),
+        )
     else:
         target, rel, tolerance = expected, 1e-6, 1e-12
     if not TYPES["number"](actual):
@@ -185,21 +193,30 @@ def validate_matcher(matcher: dict[Any, Any]) -> tuple[str, str, Any] | None:
         if name == "len":
             if isinstance(argument, dict):
                 if not argument:
-                    return name, "len takes a whole number or a matcher such as {ge: 1}, not {}", argument
+                    return (
+                        name,
+                        "len takes a whole number or a matcher such as {ge: 1}, not {}",
+                        argument,
+                    )
                 nested = validate_matcher(argument)
                 if nested:
                     return nested
             elif isinstance(argument, bool) or not isinstance(argument, int) or argument < 0:
                 return name, "len takes a whole number (or a matcher such as {ge: 1})", argument
-        if name in ("gt", "ge", "lt", "le") and (argument is None or isinstance(argument, (dict, list, bool))):
+        if name in ("gt", "ge", "lt", "le") and (
+            argument is None or isinstance(argument, (dict, list, bool))
+        ):
             return name, f"{name} takes a number or a string", argument
         if name == "approx":
             parts = argument if isinstance(argument, dict) else {"value": argument}
             numbers_only = all(
                 key in ("value", "rel", "abs")
                 and (key != "value" or value is not None)
-                and (value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
-                     or (isinstance(value, str) and "{{" in value))
+                and (
+                    value is None
+                    or (isinstance(value, (int, float)) and not isinstance(value, bool))
+                    or (isinstance(value, str) and "{{" in value)
+                )
                 for key, value in parts.items()
             )
             if "value" not in parts or not numbers_only:

@@ -65,7 +65,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     wanted = config.stash.get(WANTED_KEY, {})
     if not any(wanted.values()):
         return
-    selected, deselected = [], []
+    selected: list[pytest.Item] = []
+    deselected: list[pytest.Item] = []
     for item in items:
         parent = item.parent
         steps = wanted.get((item.path.resolve(), parent.name)) if parent is not None else None

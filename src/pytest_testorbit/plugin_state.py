@@ -7,9 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    pass
+    from .project import Project
 
-PROJECT_KEY = pytest.StashKey["Project"]()
-ENV_NAME_KEY = pytest.StashKey[str]()
-ENVIRONMENT_KEY = pytest.StashKey["Environment"]()
-TEMPLATES_KEY = pytest.StashKey["Templates"]()
+PROJECT_KEY: pytest.StashKey[Project] = pytest.StashKey()
+ENV_NAME_KEY: pytest.StashKey[str] = pytest.StashKey()

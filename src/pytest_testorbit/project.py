@@ -50,7 +50,7 @@ class Project:
     # Raw (validated, not yet rendered) sections: templates in them read the process
     # environment, which may only be set where that part is used (STAGING_PASSWORD on the
     # staging runner, SMTP_PASSWORD on the scheduler's host), so they render on first use.
-    raw: LineDict = field(default_factory=lambda: LineDict(1), repr=False)
+    raw: dict[Any, Any] = field(default_factory=dict, repr=False)
     _reader: _ProjectReader | None = field(default=None, repr=False)
 
     @property
@@ -182,7 +182,9 @@ class _ProjectReader:
             )
         return value  # type: ignore[return-value]  # LineDict from our loader
 
-    def check_keys(self, data: LineDict, allowed: tuple[str, ...], keys: tuple[Any, ...]) -> None:
+    def check_keys(
+        self, data: dict[Any, Any], allowed: tuple[str, ...], keys: tuple[Any, ...]
+    ) -> None:
         for key in data:
             if key not in allowed:
                 raise self.error(

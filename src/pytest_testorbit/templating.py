@@ -30,8 +30,9 @@ _LOOKUP = re.compile(rf"\{{\{{\s*({_NAME}(?:\.{_NAME})*)\s*\}}\}}")
 _WHOLE_LOOKUP = re.compile(rf"\A\{{\{{\s*({_NAME}(?:\.{_NAME})*)\s*\}}\}}\Z")
 _WHOLE_EXPRESSION = re.compile(r"\A\{\{(.*)\}\}\Z", re.DOTALL)
 # Words Jinja reads as constants or operators, never as variables: no fast lookup for them.
-_KEYWORDS = frozenset(("true", "false", "none", "True", "False", "None", "and", "or", "not",
-                       "in", "is", "if", "else"))
+_KEYWORDS = frozenset(
+    ("true", "false", "none", "True", "False", "None", "and", "or", "not", "in", "is", "if", "else")
+)
 
 
 class SecretRegistry:
@@ -179,9 +180,7 @@ class Templates:
             for attribute in rest:
                 value = env_getattr(value, attribute)
                 if isinstance(value, Undefined):
-                    raise TemplateRenderError(
-                        f"{{{{ {dotted} }}}}: {value._undefined_message}"
-                    )
+                    raise TemplateRenderError(f"{{{{ {dotted} }}}}: {value._undefined_message}")
             return value
 
         return render
@@ -215,14 +214,16 @@ class Templates:
             renders = [self.compile_value(item) for item in value]
             if not any(renders):
                 return None
-            pairs = list(zip(renders, value))
+            pairs = list(zip(renders, value, strict=True))
             return lambda context: [render(context) if render else item for render, item in pairs]
         return None
 
     # -- rendering -------------------------------------------------------------------------
 
     def _unknown(self, name: str, context: Context) -> TemplateRenderError:
-        known = sorted(set(context) | {key for key in self.env.globals if key not in _JINJA_GLOBALS})
+        known = sorted(
+            set(context) | {key for key in self.env.globals if key not in _JINJA_GLOBALS}
+        )
         hint = did_you_mean(name, known)
         message = f"undefined variable '{name}'"
         if hint:

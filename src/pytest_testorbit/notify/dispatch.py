@@ -67,7 +67,11 @@ class Notifier:
                 log.log(
                     logging.ERROR if last else logging.WARNING,
                     "notification by %s to %s failed (attempt %d of %d): %s",
-                    delivery.channel, delivery.target, index + 1, len(delays), delivery.error,
+                    delivery.channel,
+                    delivery.target,
+                    index + 1,
+                    len(delays),
+                    delivery.error,
                 )
             else:
                 delivery.error = None

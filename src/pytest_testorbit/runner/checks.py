@@ -48,7 +48,11 @@ def check_response(expect: Expect, sent: Sent, run: GroupRun) -> list[Mismatch]:
             wanted = expect.status[0] if len(expect.status) == 1 else f"one of {expect.status}"
             mismatches.append(Mismatch("status", f"expected {wanted}", str(response.status_code)))
     elif response.status_code >= 400:
-        mismatches.append(Mismatch("status", "expected a success (no expect.status given)", str(response.status_code)))
+        mismatches.append(
+            Mismatch(
+                "status", "expected a success (no expect.status given)", str(response.status_code)
+            )
+        )
     for name, check in expect.headers:
         actual = response.headers.get(name, MISSING)
         mismatches.extend(_check(check, actual, run))
@@ -58,13 +62,21 @@ def check_response(expect: Expect, sent: Sent, run: GroupRun) -> list[Mismatch]:
             mismatches.append(Mismatch("body", "expected JSON", _content_type(sent)))
         else:
             for path_check in expect.json:
-                mismatches.extend(_check(path_check.check, path_check.path.find(document, run.variables), run))
+                mismatches.extend(
+                    _check(path_check.check, path_check.path.find(document, run.variables), run)
+                )
     if expect.body is not None:
         mismatches.extend(_check(expect.body, response.text, run))
     if expect.schema is not None:
         mismatches.extend(_schema_mismatches(expect, sent))
     if expect.max_ms is not None and sent.elapsed_ms > expect.max_ms:
-        mismatches.append(Mismatch("response time", f"expected at most {expect.max_ms:g} ms", f"{sent.elapsed_ms:.0f} ms"))
+        mismatches.append(
+            Mismatch(
+                "response time",
+                f"expected at most {expect.max_ms:g} ms",
+                f"{sent.elapsed_ms:.0f} ms",
+            )
+        )
     return mismatches
 
 
@@ -83,9 +95,15 @@ def _schema_mismatches(expect: Expect, sent: Sent) -> list[Mismatch]:
     mismatches = []
     assert expect.schema is not None
     for error in validator_for(expect.schema).iter_errors(document):
-        where = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+        where = "$" + "".join(
+            f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path
+        )
         mismatches.append(
-            Mismatch(f"schema{source} at {where}", f"'{error.validator}' failed: {error.message}", _show(error.instance, 120))
+            Mismatch(
+                f"schema{source} at {where}",
+                f"'{error.validator}' failed: {error.message}",
+                _show(error.instance, 120),
+            )
         )
         if len(mismatches) >= 5:
             break
@@ -100,7 +118,9 @@ def extract(extractions: list[Extraction], sent: Sent, run: GroupRun) -> list[st
     for extraction in extractions:
         value = _extract_one(extraction, sent, run)
         if value is MISSING:
-            raise ExtractFailed(f"extract {extraction.variable}: {extraction.source} found nothing in the response")
+            raise ExtractFailed(
+                f"extract {extraction.variable}: {extraction.source} found nothing in the response"
+            )
         run.set(extraction.variable, value)
         names.append(extraction.variable)
     return names

@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -88,7 +88,11 @@ class GroupRun:
 
     def shown_variables(self, names: Iterable[str] | None = None) -> dict[str, Any]:
         """The variables in play, secrets masked, for failure reports."""
-        chosen = self.variables if names is None else {n: self.variables[n] for n in names if n in self.variables}
+        chosen = (
+            self.variables
+            if names is None
+            else {n: self.variables[n] for n in names if n in self.variables}
+        )
         return {name: self.secrets.mask_value(value) for name, value in chosen.items()}
 
 

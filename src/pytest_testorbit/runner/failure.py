@@ -17,8 +17,16 @@ BODY_LIMIT = 800
 _CREDENTIAL_HEADERS = ("authorization", "proxy-authorization", "cookie", "set-cookie")
 # Headers every request or response has, which say nothing about a failure: left out.
 _NOISE = frozenset(
-    ("user-agent", "accept-encoding", "accept", "connection", "content-length", "keep-alive",
-     "server", "date")
+    (
+        "user-agent",
+        "accept-encoding",
+        "accept",
+        "connection",
+        "content-length",
+        "keep-alive",
+        "server",
+        "date",
+    )
 )
 
 
@@ -37,7 +45,9 @@ def _body_text(body: Any) -> str:
 
 def _clip(text: str, limit: int = BODY_LIMIT) -> str:
     text = text.strip()
-    return text if len(text) <= limit else f"{text[:limit]}... ({len(text) - limit} more characters)"
+    return (
+        text if len(text) <= limit else f"{text[:limit]}... ({len(text) - limit} more characters)"
+    )
 
 
 def _header_lines(headers: Any, run: GroupRun) -> list[str]:
@@ -64,7 +74,10 @@ def describe_exchange(sent: Sent, run: GroupRun) -> list[str]:
     if response is None:
         lines.append(f"  response: none, after {sent.elapsed_ms:.0f} ms")
         return lines
-    lines.append(f"  response: {response.status_code} {response.reason or ''}".rstrip() + f" ({sent.elapsed_ms:.0f} ms)")
+    lines.append(
+        f"  response: {response.status_code} {response.reason or ''}".rstrip()
+        + f" ({sent.elapsed_ms:.0f} ms)"
+    )
     lines += _header_lines(response.headers, run)
     text = response.text
     if text:
@@ -86,7 +99,11 @@ def describe_variables(run: GroupRun, names: Iterable[str] | None = None) -> str
 
 
 def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else repr(value)
+    text = (
+        json.dumps(value, ensure_ascii=False, default=str)
+        if not isinstance(value, str)
+        else repr(value)
+    )
     return text if len(text) <= 80 else text[:77] + "..."
 
 

@@ -60,7 +60,9 @@ def build_arguments(spec: RequestSpec, run: GroupRun, stack: ExitStack) -> dict[
                 user, password = rendered["basic"]
                 arguments["auth"] = (str(user), str(password))
             else:
-                arguments.setdefault("headers", {})["Authorization"] = f"Bearer {rendered['bearer']}"
+                arguments.setdefault("headers", {})["Authorization"] = (
+                    f"Bearer {rendered['bearer']}"
+                )
         elif key == "headers":
             headers = arguments.setdefault("headers", {})
             headers.update({str(k): _header_value(v) for k, v in rendered.items()})
@@ -105,9 +107,15 @@ def send(spec: RequestSpec, run: GroupRun) -> Sent:
     url = join_url(run.environment.base_url, str(spec.url(context)))
     run.last.method, run.last.url, run.last.status_code = method, url, None
     if "://" not in url:
-        return Sent(method, url, None, None, 0.0,
-                    f"the url {url!r} is relative, and environment '{run.environment.name}' "
-                    "has no base_url (set it in orbit.yaml, or write a full URL)")
+        return Sent(
+            method,
+            url,
+            None,
+            None,
+            0.0,
+            f"the url {url!r} is relative, and environment '{run.environment.name}' "
+            "has no base_url (set it in orbit.yaml, or write a full URL)",
+        )
     with ExitStack() as stack:
         try:
             arguments = build_arguments(spec, run, stack)
@@ -119,11 +127,21 @@ def send(spec: RequestSpec, run: GroupRun) -> Sent:
             response = session.request(method, url, **arguments)
         except requests.Timeout:
             elapsed = (time.perf_counter() - started) * 1000
-            return Sent(method, url, None, None, elapsed, f"no answer within the timeout of {arguments['timeout']} s")
+            return Sent(
+                method,
+                url,
+                None,
+                None,
+                elapsed,
+                f"no answer within the timeout of {arguments['timeout']} s",
+            )
         except requests.RequestException as exc:
             elapsed = (time.perf_counter() - started) * 1000
             return Sent(method, url, None, None, elapsed, f"{type(exc).__name__}: {_reason(exc)}")
-        except (ValueError, TypeError) as exc:  # a templated value of the wrong kind (timeout: "abc")
+        except (
+            ValueError,
+            TypeError,
+        ) as exc:  # a templated value of the wrong kind (timeout: "abc")
             elapsed = (time.perf_counter() - started) * 1000
             return Sent(method, url, None, None, elapsed, f"the request could not be made: {exc}")
         elapsed = (time.perf_counter() - started) * 1000

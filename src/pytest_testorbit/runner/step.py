@@ -13,7 +13,7 @@ from .failure import failure_report
 from .http import Sent, send
 
 
-class StepSkipped(Exception):  # noqa: N818  # control flow, not an error
+class StepSkipped(Exception):  # control flow, not an error
     """A ``skip_if`` held: the step is reported skipped with this reason."""
 
 
@@ -48,10 +48,15 @@ def _run_request(step: Step, run: GroupRun, headline: str) -> StepResult:
             if tries >= step.retry.times:
                 if sent.response is None:
                     problems = []
-                    summary = f"retry: gave up after {tries} tries, the last request failed: {sent.error}"
+                    summary = (
+                        f"retry: gave up after {tries} tries, the last request failed: {sent.error}"
+                    )
                 else:
                     problems = [str(m) for m in check_response(step.retry.until, sent, run)]
-                    summary = f"retry: gave up after {tries} tries, the last response did not match until:"
+                    summary = (
+                        f"retry: gave up after {tries} tries, "
+                        "the last response did not match until:"
+                    )
                 raise StepFailed(failure_report(headline, [summary, *problems], sent, run))
             time.sleep(step.retry.delay)
             sent = send(step.request, run)
@@ -80,7 +85,9 @@ def _run_use(step: Step, run: GroupRun, where: str) -> StepResult:
     last: StepResult | None = None
     try:
         for inner_step in step.use.steps:
-            inner_where = f"{step.use.display or step.use.path.name}:{inner_step.line}, used by {where}"
+            inner_where = (
+                f"{step.use.display or step.use.path.name}:{inner_step.line}, used by {where}"
+            )
             try:
                 last = run_step(inner_step, run, inner_where)
             except StepSkipped:

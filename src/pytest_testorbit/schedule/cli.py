@@ -39,11 +39,17 @@ def _timing_options(parser: argparse.ArgumentParser) -> None:
     )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
-        "--parallel", dest="mode", action="store_const", const="parallel",
+        "--parallel",
+        dest="mode",
+        action="store_const",
+        const="parallel",
         help="Run the groups in parallel (pytest -n auto)",
     )
     mode.add_argument(
-        "--serial", dest="mode", action="store_const", const="serial",
+        "--serial",
+        dest="mode",
+        action="store_const",
+        const="serial",
         help="Run the groups one after another (the default)",
     )
     parser.add_argument(
@@ -66,11 +72,17 @@ def register(subparsers: Any) -> None:
 
     listing = actions.add_parser("list", help="The schedules, with next time, status and runs")
     listing.add_argument(
-        "--status", action="append", metavar="STATUS",
+        "--status",
+        action="append",
+        metavar="STATUS",
         help=f"Only these statuses ({', '.join(STATUSES)}); repeat or comma-separate",
     )
-    listing.add_argument("--format", choices=("table", "json"), default="table",
-                         help="Output format (default: table)")
+    listing.add_argument(
+        "--format",
+        choices=("table", "json"),
+        default="table",
+        help="Output format (default: table)",
+    )
     _common(listing)
     listing.set_defaults(func=commands.list_)
 
@@ -89,15 +101,31 @@ def register(subparsers: Any) -> None:
         "scheduler", help="Run due schedules: poll the store, run pytest, notify the owners"
     )
     runner.add_argument("--once", action="store_true", help="Run what is due now, then exit")
-    runner.add_argument("--interval", type=float, default=30.0, metavar="SECONDS",
-                        help="Seconds between polls of the store (default: 30)")
-    runner.add_argument("--lease", type=float, default=300.0, metavar="SECONDS",
-                        help="A running schedule whose heartbeat is older than this is marked "
-                        "failed, abandoned (default: 300)")
-    runner.add_argument("--grace", type=float, default=3600.0, metavar="SECONDS",
-                        help="Fires missed by more than this are skipped (default: 3600)")
-    runner.add_argument("--no-notify", action="store_true",
-                        help="Send no e-mail or webhook after a run")
+    runner.add_argument(
+        "--interval",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="Seconds between polls of the store (default: 30)",
+    )
+    runner.add_argument(
+        "--lease",
+        type=float,
+        default=300.0,
+        metavar="SECONDS",
+        help="A running schedule whose heartbeat is older than this is marked "
+        "failed, abandoned (default: 300)",
+    )
+    runner.add_argument(
+        "--grace",
+        type=float,
+        default=3600.0,
+        metavar="SECONDS",
+        help="Fires missed by more than this are skipped (default: 3600)",
+    )
+    runner.add_argument(
+        "--no-notify", action="store_true", help="Send no e-mail or webhook after a run"
+    )
     runner.add_argument("-v", "--verbose", action="store_true", help="Log every poll")
     _common(runner)
     runner.set_defaults(func=commands.scheduler)

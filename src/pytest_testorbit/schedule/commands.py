@@ -125,9 +125,17 @@ def add(args: argparse.Namespace) -> int:
     store = ctx.store()
     try:
         new_id = service.add(
-            store.engine, now(), project=ctx.project.name, name=args.name or ",".join(groups),
-            groups=groups, mode=args.mode or "serial", owners=owners,
-            owners_from_groups=not args.owners, environment=environment, tz=tz_name, **values,
+            store.engine,
+            now(),
+            project=ctx.project.name,
+            name=args.name or ",".join(groups),
+            groups=groups,
+            mode=args.mode or "serial",
+            owners=owners,
+            owners_from_groups=not args.owners,
+            environment=environment,
+            tz=tz_name,
+            **values,
         )
     finally:
         store.close()
@@ -239,15 +247,20 @@ def scheduler(args: argparse.Namespace) -> int:
     lease = _seconds(args.lease, "--lease")
     grace = _seconds(args.grace, "--grace", zero=True)
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)  # its migration chatter is noise here
     ctx = context(args)
     store = ctx.store()
-    runner = Scheduler(store, ctx.project, lease=timedelta(seconds=lease),
-                       grace=timedelta(seconds=grace),
-                       notify=None if args.no_notify else _notifier(ctx.project, store))
+    runner = Scheduler(
+        store,
+        ctx.project,
+        lease=timedelta(seconds=lease),
+        grace=timedelta(seconds=grace),
+        notify=None if args.no_notify else _notifier(ctx.project, store),
+    )
     try:
         if args.once:
             runner.run_once()
@@ -276,7 +289,8 @@ def _notifier(project: Project, store: Store) -> Any:
         if not config:
             return
         summary = run_summary(store, run_id, schedule, error)
-        Notifier(config).notify_run(summary, list(schedule.owners),
-                                    owners_from_groups=schedule.owners_from_groups)
+        Notifier(config).notify_run(
+            summary, list(schedule.owners), owners_from_groups=schedule.owners_from_groups
+        )
 
     return notify

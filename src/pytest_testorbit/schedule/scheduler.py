@@ -76,8 +76,9 @@ class Scheduler:
     command: CommandBuilder = pytest_command
     clock: Clock = utc_now
     notify: Callable[[ScheduleView, str, str | None], None] | None = None
-    worker: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:"
-                        f"{uuid.uuid4().hex[:6]}")
+    worker: str = field(
+        default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    )
     stop: threading.Event = field(default_factory=threading.Event)
     _child: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
@@ -88,8 +89,9 @@ class Scheduler:
     def run_once(self) -> int:
         """Reap abandoned schedules, then run every due one this scheduler can claim."""
         for reaped in service.reap_abandoned(self.engine, self.clock(), self.lease):
-            log.error("schedule %d (%s) marked failed: %s", reaped.id, reaped.name,
-                      reaped.last_error)
+            log.error(
+                "schedule %d (%s) marked failed: %s", reaped.id, reaped.name, reaped.last_error
+            )
         count = 0
         while not self.stop.is_set():
             ran = False
@@ -130,14 +132,22 @@ class Scheduler:
         if schedule.cron:
             upcoming = next_fire(schedule.cron, schedule.tz, now - self.grace)
             if service.move_pending(self.engine, schedule, now, next_run_at=upcoming):
-                log.warning("schedule %d (%s): skipped fires missed since %s (grace %ss); next %s",
-                            schedule.id, schedule.name, missed, int(self.grace.total_seconds()),
-                            format_time(upcoming, schedule.tz))
+                log.warning(
+                    "schedule %d (%s): skipped fires missed since %s (grace %ss); next %s",
+                    schedule.id,
+                    schedule.name,
+                    missed,
+                    int(self.grace.total_seconds()),
+                    format_time(upcoming, schedule.tz),
+                )
             return False  # read again: the new time may be due already
-        error = (f"missed: its time {missed} passed more than "
-                 f"{int(self.grace.total_seconds())}s ago while no scheduler was running")
-        if service.move_pending(self.engine, schedule, now, status="failed", last_error=error,
-                                next_run_at=None):
+        error = (
+            f"missed: its time {missed} passed more than "
+            f"{int(self.grace.total_seconds())}s ago while no scheduler was running"
+        )
+        if service.move_pending(
+            self.engine, schedule, now, status="failed", last_error=error, next_run_at=None
+        ):
             log.warning("schedule %d (%s) %s", schedule.id, schedule.name, error)
         return False
 
@@ -166,8 +176,9 @@ class Scheduler:
         while not done.wait(every):
             try:
                 if not service.heartbeat(self.engine, schedule.id, self.worker, self.clock()):
-                    log.error("schedule %d: lost its claim (marked abandoned elsewhere)",
-                              schedule.id)
+                    log.error(
+                        "schedule %d: lost its claim (marked abandoned elsewhere)", schedule.id
+                    )
                     return
             except Exception:  # the store blinked: try again at the next beat
                 log.warning("schedule %d: heartbeat failed", schedule.id, exc_info=True)
@@ -177,21 +188,29 @@ class Scheduler:
         missing = suite.missing(list(schedule.groups))
         found = [g for name in schedule.groups if name in suite.groups for g in suite.groups[name]]
         if missing:
-            log.warning("schedule %d: groups no longer in the suite: %s", schedule.id,
-                        ", ".join(missing))
+            log.warning(
+                "schedule %d: groups no longer in the suite: %s", schedule.id, ", ".join(missing)
+            )
         if not found:
-            return Outcome("failed", f"none of its groups is in the suite any more: "
-                                     f"{', '.join(schedule.groups)}")
+            return Outcome(
+                "failed",
+                f"none of its groups is in the suite any more: {', '.join(schedule.groups)}",
+            )
         node_ids = [node for group in found for node in group.node_ids()]
         command = self.command(schedule, node_ids, self.store.url)
-        env = {**os.environ, "ORBIT_TRIGGER": "schedule", "ORBIT_RUN_ID": run_id,
-               "ORBIT_SCHEDULE_ID": str(schedule.id)}
+        env = {
+            **os.environ,
+            "ORBIT_TRIGGER": "schedule",
+            "ORBIT_RUN_ID": run_id,
+            "ORBIT_SCHEDULE_ID": str(schedule.id),
+        }
         log_path = self.project.root / ".orbit" / "logs" / f"schedule-{schedule.id}-{run_id}.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
         with log_path.open("wb") as output:
             try:
-                self._child = subprocess.Popen(command, cwd=self.project.root, env=env,
-                                               stdout=output, stderr=subprocess.STDOUT)
+                self._child = subprocess.Popen(
+                    command, cwd=self.project.root, env=env, stdout=output, stderr=subprocess.STDOUT
+                )
             except OSError as exc:
                 return Outcome("failed", f"pytest would not start: {exc}")
             code = self._child.wait()
@@ -209,13 +228,26 @@ class Scheduler:
         status, next_run_at = outcome.status, None
         if schedule.cron and status == "completed":
             status, next_run_at = "pending", next_fire(schedule.cron, schedule.tz, now)
-        if not service.finish(self.engine, schedule.id, self.worker, now, status=status,
-                              next_run_at=next_run_at, error=outcome.error):
-            log.error("schedule %d: finished after being marked abandoned; kept as failed",
-                      schedule.id)
-        log.info("schedule %d (%s): run %s %s%s", schedule.id, schedule.name, run_id,
-                 outcome.status, f", next {format_time(next_run_at, schedule.tz)}"
-                 if next_run_at else "")
+        if not service.finish(
+            self.engine,
+            schedule.id,
+            self.worker,
+            now,
+            status=status,
+            next_run_at=next_run_at,
+            error=outcome.error,
+        ):
+            log.error(
+                "schedule %d: finished after being marked abandoned; kept as failed", schedule.id
+            )
+        log.info(
+            "schedule %d (%s): run %s %s%s",
+            schedule.id,
+            schedule.name,
+            run_id,
+            outcome.status,
+            f", next {format_time(next_run_at, schedule.tz)}" if next_run_at else "",
+        )
         if self.notify is not None:
             try:
                 self.notify(schedule, run_id, outcome.error)

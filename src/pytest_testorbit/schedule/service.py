@@ -167,9 +167,7 @@ def due(engine: Engine, project: str, now: datetime) -> list[ScheduleView]:
         return [ScheduleView.from_row(row) for row in conn.execute(query)]
 
 
-def move_pending(
-    engine: Engine, schedule: ScheduleView, now: datetime, **values: Any
-) -> bool:
+def move_pending(engine: Engine, schedule: ScheduleView, now: datetime, **values: Any) -> bool:
     """Change a pending schedule only if nobody has touched its next time since we read it."""
     with engine.begin() as conn:
         result = conn.execute(

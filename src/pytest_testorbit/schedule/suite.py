@@ -72,9 +72,7 @@ def case_files(root: Path) -> list[Path]:
     """Every ``*.orbit.yaml`` / ``*.orbit.yml`` below ``root``, sorted, hidden folders skipped."""
     found: list[Path] = []
     for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(
-            d for d in dirs if not d.startswith((".", "_")) and d not in SKIP_DIRS
-        )
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")) and d not in SKIP_DIRS)
         found.extend(Path(folder, f) for f in sorted(files) if f.endswith(CASE_SUFFIXES))
     return found
 

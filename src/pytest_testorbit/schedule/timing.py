@@ -107,7 +107,7 @@ def normalize_cron(expression: str) -> str:
     if len(text.split()) != 5:
         raise UsageError(
             f"--cron {expression!r} must have 5 fields (minute hour day-of-month month "
-            f"day-of-week, e.g. \"0 2 * * *\") or be one of {', '.join(CRON_ALIASES)}"
+            f'day-of-week, e.g. "0 2 * * *") or be one of {", ".join(CRON_ALIASES)}'
         )
     try:
         CronSim(text, datetime(2000, 1, 1, tzinfo=UTC))

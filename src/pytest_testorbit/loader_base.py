@@ -1,0 +1,83 @@
+"""What every part of the case-file loader shares: error messages that point at a line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import TemplateSyntaxError
+
+from .errors import CaseFileError, did_you_mean
+from .model import (
+    Value,
+)
+from .yamlsrc import LineDict, plain
+
+if TYPE_CHECKING:
+    from .loader import CaseLoader
+
+Keys = tuple[Any, ...]
+
+
+class Reader:
+    """Reads one case file; the loader's parts are mixins of this class."""
+
+    def __init__(
+        self, loader: CaseLoader, path: Path, *, display: str, chain: tuple[Path, ...] = ()
+    ) -> None:
+        self.loader = loader
+        self.templates = loader.templates
+        self.path = path
+        self.display = display
+        self.chain = (*chain, path)
+        self.text = ""
+
+    # -- errors ----------------------------------------------------------------------------
+
+    def error(
+        self, message: str, container: Any, key: Any, keys: Keys, **extra: Any
+    ) -> CaseFileError:
+        line = container.line_of(key) if hasattr(container, "line_of") else None
+        lines = self.text.splitlines()
+        snippet = lines[line - 1] if line and line <= len(lines) else None
+        return CaseFileError(
+            message, path=self.display, line=line, key_path=keys, snippet=snippet, **extra
+        )
+
+    def check_keys(
+        self, data: dict[Any, Any], allowed: tuple[str, ...], keys: Keys, what: str
+    ) -> None:
+        for key in data:
+            if key not in allowed:
+                raise self.error(
+                    f"unknown key '{key}' in {what}",
+                    data,
+                    key,
+                    (*keys, key),
+                    suggestion=did_you_mean(str(key), allowed),
+                    choices=allowed,
+                )
+
+    def mapping(self, data: Any, parent: Any, key: Any, keys: Keys, what: str) -> LineDict:
+        if not isinstance(data, dict):
+            raise self.error(f"{what} must be a mapping, not {_kind(data)}", parent, key, keys)
+        return data  # type: ignore[return-value]  # our loader makes LineDicts
+
+    def value(self, raw: Any, parent: Any, key: Any, keys: Keys) -> Value:
+        try:
+            raw = plain(raw)
+            return Value(raw, self.templates.compile_value(raw))
+        except TemplateSyntaxError as exc:
+            raise self.error(f"template syntax error: {exc.message}", parent, key, keys) from None
+
+    # -- file and group --------------------------------------------------------------------
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "empty"
+    return f"{type(value).__name__} {value!r}"

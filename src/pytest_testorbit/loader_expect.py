@@ -1,0 +1,260 @@
+"""Reading ``expect:``, ``extract:`` and ``retry:``: matchers checked, JSONPaths parsed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import matchers
+from .casekeys import EXPECT_KEYS, EXTRACT_KINDS, RETRY_KEYS
+from .errors import did_you_mean
+from .jsonpaths import TemplatedPath, compile_path
+from .loader_base import Keys, Reader
+from .model import (
+    Expect,
+    Extraction,
+    PathCheck,
+    Retry,
+    ValueCheck,
+)
+from .yamlsrc import load_documents
+
+
+class ExpectReader(Reader):
+    def expect(self, data: dict[Any, Any], keys: Keys) -> Expect:
+        self.check_keys(data, EXPECT_KEYS, keys, "expect")
+        expect = Expect()
+        if "status" in data:
+            expect.status = self.status(data, (*keys, "status"))
+        if "headers" in data:
+            headers = self.mapping(
+                data["headers"], data, "headers", (*keys, "headers"), "expect.headers"
+            )
+            for name, expected in headers.items():
+                if isinstance(expected, list):
+                    raise self.error(
+                        f"header {name} is one text value or a matcher, not a list; "
+                        "use {one_of: [...]} for several",
+                        headers,
+                        name,
+                        (*keys, "headers", name),
+                    )
+                if not isinstance(expected, (dict, str)) and expected is not None:
+                    expected = (
+                        str(expected).lower() if isinstance(expected, bool) else str(expected)
+                    )
+                check = self.check(
+                    f"header {name}", expected, headers, name, (*keys, "headers", name)
+                )
+                expect.headers.append((str(name), check))
+        if "json" in data:
+            paths = self.mapping(data["json"], data, "json", (*keys, "json"), "expect.json")
+            for source, expected in paths.items():
+                path = self.jsonpath(source, paths, source, (*keys, "json", source))
+                expect.json.append(
+                    PathCheck(
+                        path,
+                        self.check(str(source), expected, paths, source, (*keys, "json", source)),
+                    )
+                )
+        if "body" in data:
+            if not isinstance(data["body"], (str, dict)):
+                raise self.error(
+                    "body is the expected text, or a matcher such as {contains: ...}",
+                    data,
+                    "body",
+                    (*keys, "body"),
+                )
+            expect.body = self.check("body", data["body"], data, "body", (*keys, "body"))
+        if "schema" in data:
+            expect.schema, expect.schema_source = self.schema(data, (*keys, "schema"))
+        if "max_ms" in data:
+            limit = data["max_ms"]
+            if isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit <= 0:
+                raise self.error(
+                    f"max_ms must be a positive number of milliseconds, not {limit!r}",
+                    data,
+                    "max_ms",
+                    (*keys, "max_ms"),
+                )
+            expect.max_ms = float(limit)
+        return expect
+
+    def status(self, data: dict[Any, Any], keys: Keys) -> list[int]:
+        raw = data["status"]
+        codes = raw if isinstance(raw, list) else [raw]
+        if not codes:
+            raise self.error(
+                "status must be a status code or a non-empty list of them", data, "status", keys
+            )
+        for code in codes:
+            if isinstance(code, bool) or not isinstance(code, int) or not 100 <= code <= 599:
+                raise self.error(
+                    f"status must be an HTTP status code (100-599) or a list of them, not {code!r}",
+                    data,
+                    "status",
+                    keys,
+                )
+        return list(codes)
+
+    def check(self, label: str, expected: Any, parent: Any, key: Any, keys: Keys) -> ValueCheck:
+        if isinstance(expected, dict):
+            if not expected:
+                raise self.error(
+                    "an empty matcher checks nothing; "
+                    "write {eq: {}} to compare with an empty object",
+                    parent,
+                    key,
+                    keys,
+                )
+            problem = matchers.validate_matcher(expected)
+            if problem:
+                bad_key, message, _ = problem
+                suggestion = (
+                    did_you_mean(bad_key, matchers.NAMES)
+                    if message.startswith("unknown matcher")
+                    else None
+                )
+                raise self.error(
+                    message,
+                    expected,
+                    bad_key,
+                    (*keys, bad_key),
+                    suggestion=suggestion,
+                    choices=matchers.NAMES
+                    if suggestion is not None or message.startswith("unknown matcher")
+                    else (),
+                )
+        return ValueCheck(label, self.value(expected, parent, key, keys))
+
+    def jsonpath(self, source: Any, parent: Any, key: Any, keys: Keys) -> Any:
+        if not isinstance(source, str) or not source.startswith("$"):
+            raise self.error(
+                f"{source!r} is not a JSONPath: it starts with '$', as in $.data.id",
+                parent,
+                key,
+                keys,
+            )
+        try:
+            if "{{" in source:
+                render = self.value(source, parent, key, keys).render
+                assert render is not None
+                return TemplatedPath(source, render)
+            return compile_path(source)
+        except ValueError as exc:
+            raise self.error(f"invalid JSONPath {source!r}: {exc}", parent, key, keys) from None
+
+    def schema(self, data: dict[Any, Any], keys: Keys) -> tuple[dict[str, Any], str | None]:
+        raw = data["schema"]
+        if isinstance(raw, dict):
+            return dict(raw), None
+        if not isinstance(raw, str):
+            raise self.error(
+                "schema is a JSON Schema mapping, or the path of a .json/.yaml file",
+                data,
+                "schema",
+                keys,
+            )
+        path = (self.path.parent / raw).resolve()
+        if not path.is_file():
+            raise self.error(
+                f"schema file {raw!r} does not exist (paths are relative to the case file)",
+                data,
+                "schema",
+                keys,
+            )
+        documents = load_documents(path.read_text(encoding="utf-8"), str(path))  # JSON is YAML
+        if not documents or not isinstance(documents[0][0], dict):
+            raise self.error(
+                f"schema file {raw!r} does not hold a JSON Schema object", data, "schema", keys
+            )
+        return documents[0][0], raw
+
+    def extract(self, data: dict[Any, Any], keys: Keys) -> list[Extraction]:
+        extractions = []
+        for variable, spec in data.items():
+            where = (*keys, variable)
+            if not isinstance(variable, str) or not variable.isidentifier():
+                raise self.error(
+                    f"extract variable {variable!r} must be a name (letters, digits, _)",
+                    data,
+                    variable,
+                    where,
+                )
+            if isinstance(spec, str):
+                extractions.append(
+                    Extraction(variable, "json", self.jsonpath(spec, data, variable, where), spec)
+                )
+                continue
+            if not isinstance(spec, dict) or len(spec) != 1:
+                raise self.error(
+                    "extract takes a JSONPath, or one of {header: NAME}, {cookie: NAME}, "
+                    "{regex: PATTERN}, {status: true}",
+                    data,
+                    variable,
+                    where,
+                    choices=EXTRACT_KINDS,
+                )
+            kind, argument = next(iter(spec.items()))
+            if kind not in EXTRACT_KINDS:
+                raise self.error(
+                    f"unknown extract kind '{kind}'",
+                    spec,
+                    kind,
+                    (*where, kind),
+                    suggestion=did_you_mean(str(kind), EXTRACT_KINDS),
+                    choices=EXTRACT_KINDS,
+                )
+            if kind == "json":
+                argument = self.jsonpath(argument, spec, kind, (*where, kind))
+            elif kind == "regex":
+                problem = matchers.validate_matcher({"regex": argument})
+                if problem:
+                    raise self.error(problem[1], spec, kind, (*where, kind))
+            elif kind == "status":
+                if argument is not True:
+                    raise self.error(
+                        "extract {status: true} takes true", spec, kind, (*where, kind)
+                    )
+            elif not isinstance(argument, str) or not argument:
+                raise self.error(
+                    f"extract {{{kind}: NAME}} takes a {kind} name", spec, kind, (*where, kind)
+                )
+            extractions.append(
+                Extraction(
+                    variable,
+                    kind,
+                    argument,
+                    f"{kind}: {argument if kind != 'json' else argument.source}",
+                )
+            )
+        return extractions
+
+    def retry(self, data: dict[Any, Any], keys: Keys) -> Retry:
+        self.check_keys(data, RETRY_KEYS, keys, "retry")
+        times, delay = data.get("times", 3), data.get("delay", 0.5)
+        if isinstance(times, bool) or not isinstance(times, int) or times < 1:
+            raise self.error(
+                f"retry.times must be a whole number of tries, 1 or more, not {times!r}",
+                data,
+                "times",
+                (*keys, "times"),
+            )
+        if isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0:
+            raise self.error(
+                f"retry.delay must be seconds, 0 or more, not {delay!r}",
+                data,
+                "delay",
+                (*keys, "delay"),
+            )
+        if "until" not in data:
+            raise self.error(
+                "retry needs 'until:', an expect block the response must match",
+                data,
+                None,
+                (*keys, "until"),
+            )
+        until = self.expect(
+            self.mapping(data["until"], data, "until", (*keys, "until"), "retry.until"),
+            (*keys, "until"),
+        )
+        return Retry(times=times, delay=float(delay), until=until)

@@ -1,0 +1,125 @@
+"""Reading a step's ``request:``: method, URL and the options passed on to requests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .casekeys import FILE_KEYS, METHODS, REQUEST_KEYS
+from .errors import did_you_mean
+from .loader_base import Keys, Reader
+from .model import (
+    RequestSpec,
+    Value,
+)
+
+
+class RequestReader(Reader):
+    def request(self, data: dict[Any, Any], keys: Keys) -> RequestSpec:
+        self.check_keys(data, REQUEST_KEYS, keys, "request")
+        for required in ("method", "url"):
+            if required not in data:
+                raise self.error(f"request needs '{required}:'", data, None, (*keys, required))
+        method = data["method"]
+        if not isinstance(method, str) or (method.upper() not in METHODS and "{{" not in method):
+            raise self.error(
+                f"unknown HTTP method {method!r}",
+                data,
+                "method",
+                (*keys, "method"),
+                suggestion=did_you_mean(str(method).upper(), METHODS),
+                choices=METHODS,
+            )
+        if not isinstance(data["url"], str):
+            raise self.error("url must be a string", data, "url", (*keys, "url"))
+        options = {}
+        for key in data:
+            if key in ("method", "url"):
+                continue
+            options[key] = self.request_option(key, data, (*keys, key))
+        return RequestSpec(
+            method=self.value(
+                method.upper() if "{{" not in method else method, data, "method", (*keys, "method")
+            ),
+            url=self.value(data["url"], data, "url", (*keys, "url")),
+            options=options,
+        )
+
+    def request_option(self, key: str, data: dict[Any, Any], keys: Keys) -> Value:
+        raw = data[key]
+        templated = isinstance(raw, str) and "{{" in raw
+        if key in ("params", "headers", "cookies") and not (isinstance(raw, dict) or templated):
+            raise self.error(f"request.{key} must be a mapping of names to values", data, key, keys)
+        if (
+            key == "timeout"
+            and not templated
+            and (isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw <= 0)
+        ):
+            raise self.error(
+                f"timeout must be a positive number of seconds, not {raw!r}", data, key, keys
+            )
+        if key == "allow_redirects" and not isinstance(raw, bool) and not templated:
+            raise self.error(f"{key} must be true or false", data, key, keys)
+        if key == "verify" and not isinstance(raw, (bool, str)):
+            raise self.error(
+                "verify must be true, false or the path of a CA bundle", data, key, keys
+            )
+        if key == "auth":
+            raw = self.auth(raw, data, keys)
+        if key == "files":
+            raw = self.files(raw, data, keys)
+        return self.value(raw, data, key, keys)
+
+    def auth(self, raw: Any, data: dict[Any, Any], keys: Keys) -> Any:
+        if not isinstance(raw, dict) or len(raw) != 1 or next(iter(raw)) not in ("basic", "bearer"):
+            raise self.error(
+                "auth must be {basic: [user, password]} or {bearer: TOKEN}",
+                data,
+                "auth",
+                keys,
+                choices=("basic", "bearer"),
+            )
+        if "basic" in raw and not (isinstance(raw["basic"], list) and len(raw["basic"]) == 2):
+            raise self.error(
+                "auth.basic must be a list of two: [user, password]", raw, "basic", (*keys, "basic")
+            )
+        return raw
+
+    def files(self, raw: Any, data: dict[Any, Any], keys: Keys) -> Any:
+        if not isinstance(raw, dict):
+            raise self.error("files must map form field names to file paths", data, "files", keys)
+        resolved = {}
+        for field_name, spec in raw.items():
+            path_text = spec.get("path") if isinstance(spec, dict) else spec
+            if not isinstance(path_text, str):
+                raise self.error(
+                    "a file is a path, or {path: P, content_type: T, filename: N}",
+                    raw,
+                    field_name,
+                    (*keys, field_name),
+                )
+            path = (self.path.parent / path_text).resolve() if "{{" not in path_text else path_text
+            if isinstance(path, Path) and not path.is_file():
+                raise self.error(
+                    f"file {path_text!r} does not exist (paths are relative to the case file)",
+                    raw,
+                    field_name,
+                    (*keys, field_name),
+                )
+            entry = dict(spec) if isinstance(spec, dict) else {}
+            unknown = [key for key in entry if key not in FILE_KEYS]
+            if unknown:
+                raise self.error(
+                    f"unknown key '{unknown[0]}' in a file",
+                    spec,
+                    unknown[0],
+                    (*keys, field_name, unknown[0]),
+                    suggestion=did_you_mean(str(unknown[0]), FILE_KEYS),
+                    choices=FILE_KEYS,
+                )
+            entry["path"] = str(path)
+            entry["base"] = str(self.path.parent)  # templated paths resolve against it when sent
+            resolved[field_name] = entry
+        return resolved
+
+    # -- expect, extract, retry ------------------------------------------------------------
