@@ -233,11 +233,13 @@ def scenario_chain(ctx: Context, results: Results) -> None:
         ]
         if ctx.tavern:
             contenders.append(scenarios.chain_tavern(ctx.root, ctx.tavern, ctx.url, steps))
+        contenders.append(scenarios.without_store(contenders[0]))
         samples = compare(label, contenders, ctx.repeat, ctx.timeout)
         results.samples[label] = samples
         floor_a, floor_b = contenders[1].name, contenders[2].name
         results.rows.append(ratio_row(label, samples, "testorbit", floor_a, limit))
         results.rows.append(ratio_row(label, samples, "testorbit", floor_b, None))
+        results.rows.append(ratio_row(label, samples, scenarios.STORE_OFF, floor_a, None))
         if ctx.tavern:
             results.rows.append(ratio_row(label, samples, "tavern", floor_a, None))
             results.rows.append(ratio_row(label, samples, "tavern", floor_b, None))
@@ -264,11 +266,13 @@ def scenario_many(ctx: Context, results: Results) -> None:
         scenarios.many_orbit(ctx.root, ctx.python, ctx.url, groups),
         scenarios.many_pytest(ctx.root, ctx.python, ctx.url, groups),
     ]
+    contenders.append(scenarios.without_store(contenders[0]))
     samples = compare(label, contenders, ctx.repeat, ctx.timeout)
     results.samples[label] = samples
     results.rows.append(
         ratio_row(label, samples, "testorbit", contenders[1].name, ctx.sizes.many_target)
     )
+    results.rows.append(ratio_row(label, samples, scenarios.STORE_OFF, contenders[1].name, None))
     store_note(label, contenders[0], results)
 
 

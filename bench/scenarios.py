@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 # Passed alike to every pytest contender. pytest-randomly is switched off because it would
@@ -104,6 +104,14 @@ def _pytest_chain_module(base_url: str, steps: int) -> str:
 
 def _orbit(python: str, folder: Path, expect: str, *extra: str) -> Contender:
     return Contender("testorbit", [python, "-m", "pytest", *PYTEST_FLAGS, *extra], folder, expect)
+
+
+def without_store(ours: Contender) -> Contender:
+    """Our same run with the results store off: what the plugin costs, apart from the store."""
+    return replace(ours, name=STORE_OFF, argv=[*ours.argv, "--orbit-no-db"])
+
+
+STORE_OFF = "testorbit, store off"
 
 
 def _floor(name: str, python: str, folder: Path, expect: str, *extra: str) -> Contender:

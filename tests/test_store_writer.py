@@ -14,7 +14,7 @@ from pytest_testorbit.outcomes import GroupOutcome, RunInfo, StepOutcome
 from pytest_testorbit.store import open_store, queries
 from pytest_testorbit.store.models import CaseGroup, GroupResult, Run, RunShard, StepResult
 from pytest_testorbit.store.records import finish_record, group_record, run_record
-from pytest_testorbit.store.writer import apply
+from pytest_testorbit.store.writer import apply, apply_groups
 
 # The database fixtures, one fresh database per test on each backend.
 db_url = store_servers.db_url
@@ -186,6 +186,31 @@ def test_a_group_written_again_replaces_its_earlier_result(sqlite_url: str) -> N
         (row,) = queries.group_results(session, [run.id])[run.id]
         steps = session.scalar(select(func.count()).select_from(StepResult))
     assert (row.passed, row.not_run, row.pass_rate, steps) == (2, 0, 1.0, 2)
+    store.close()
+
+
+def test_groups_written_together_are_stored_once_each_with_the_run_counted(
+    db_url: str,
+) -> None:
+    store = open_store(db_url)
+    run = info()
+    apply(store, run_record(run))
+    together = [
+        group_record(run.id, group("checkout", "passed", "failed"), T0),
+        group_record(run.id, group("login", "passed"), T0),
+    ]
+    apply_groups(store, together)
+    apply_groups(store, together)  # delivered twice, as a flushed spool may be
+    with store.session() as session:
+        rows = queries.group_results(session, [run.id])[run.id]
+        stored = queries.get_run(session, run.id)
+        steps = session.scalar(select(func.count()).select_from(StepResult))
+    assert sorted((row.group, row.passed, row.failed) for row in rows) == [
+        ("checkout", 1, 1),
+        ("login", 1, 0),
+    ]
+    assert stored is not None
+    assert (stored.steps_total, stored.steps_passed, steps) == (3, 2, 3)
     store.close()
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -36,6 +37,10 @@ from .outcomes import (
 )
 
 ORBIT_PROPERTY = "orbit"
+# Groups that finish within this many seconds of the last write are written together, in one
+# transaction: a transaction per group cost more than many short groups' own requests. The
+# run's end (passed, failed, Ctrl-C) writes whatever is waiting.
+SEND_INTERVAL = 0.5
 PLUGIN_NAME = "orbit-results-session"
 
 
@@ -157,6 +162,8 @@ class Results:
         self.started_at = datetime.now(timezone.utc)
         self.enabled = not config.getoption("orbit_no_db", False)
         self.sink: Any = None  # store.sink.Sink, made on the first orbit report
+        self.pending: list[dict[str, Any]] = []  # records not sent yet
+        self.last_sent = 0.0  # time.monotonic() of the last send: the first group goes at once
 
     # -- hooks ---------------------------------------------------------------------------
 
@@ -189,7 +196,7 @@ class Results:
         if self.sink is not None:
             from .store.records import finish_record
 
-            self.sink.send([finish_record(self.info.id, self.status, _now())])
+            self._send(finish_record(self.info.id, self.status, _now()))
             self.sink.flush()  # the terminal summary reports what was stored
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
@@ -216,10 +223,17 @@ class Results:
             return
         from .store.records import group_record, run_record
 
-        batch = [group_record(self.info.id, outcome, _now(), incomplete=incomplete)]
         if len(self.written) == 1:
-            batch.insert(0, run_record(self.info))
-        self.sink.send(batch)
+            self.pending.append(run_record(self.info))
+        self.pending.append(group_record(self.info.id, outcome, _now(), incomplete=incomplete))
+        if time.monotonic() - self.last_sent >= SEND_INTERVAL:
+            self._send()
+
+    def _send(self, *extra: Any) -> None:
+        batch, self.pending = [*self.pending, *extra], []
+        self.last_sent = time.monotonic()
+        if batch and self.sink is not None:
+            self.sink.send(batch)
 
     def _start(self) -> None:
         """The run starts with its first step: its id, and the store opening meanwhile."""

@@ -42,10 +42,13 @@ class RunRow:
     steps_total: int
     steps_passed: int
     steps_failed: int
+    steps_skipped: int
 
     @property
     def pass_rate(self) -> float | None:
-        return self.steps_passed / self.steps_total if self.steps_total else None
+        """As a group's: passed steps over those that ran, were blocked or never ran."""
+        counted = self.steps_total - self.steps_skipped
+        return self.steps_passed / counted if counted else None
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)

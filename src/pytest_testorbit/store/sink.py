@@ -45,10 +45,7 @@ class Sink:
                     from .db import open_store
 
                     self.store = open_store(self.url, auto_upgrade=self.auto_upgrade)
-                from .writer import apply
-
-                for record in batch:
-                    self.run_id = apply(self.store, record)
+                self._deliver(self.store, batch)
                 return
             # Any failure of the store, of whatever kind, must not fail the tests.
             except Exception as exc:
@@ -59,6 +56,24 @@ class Sink:
                 self._spool(pending)
                 return
         self._spool(batch)
+
+    def _deliver(self, store: Store, batch: Sequence[records.Record]) -> None:
+        """Write ``batch`` in order; consecutive groups of one run share a transaction."""
+        from .writer import apply, apply_groups
+
+        groups: list[records.Record] = []
+        for record in batch:
+            is_group = record["kind"] == records.GROUP
+            if is_group and (not groups or record["run_id"] == groups[0]["run_id"]):
+                groups.append(record)
+                continue
+            if groups:
+                self.run_id = apply_groups(store, groups)
+            groups = [record] if is_group else []
+            if not is_group:
+                self.run_id = apply(store, record)
+        if groups:
+            self.run_id = apply_groups(store, groups)
 
     def flush(self) -> None:
         """Nothing waits: ``send`` has written or spooled each batch before returning."""
