@@ -37,9 +37,10 @@ from .outcomes import (
 )
 
 ORBIT_PROPERTY = "orbit"
-# Groups that finish within this many seconds of the last write are written together, in one
-# transaction: a transaction per group cost more than many short groups' own requests. The
-# run's end (passed, failed, Ctrl-C) writes whatever is waiting.
+# Groups that finish within this many seconds of the last write wait for the next step report
+# after it and are written together, in one transaction: a transaction per group cost more
+# than many short groups' own requests. The run's end (passed, failed, Ctrl-C) writes
+# whatever is waiting.
 SEND_INTERVAL = 0.5
 PLUGIN_NAME = "orbit-results-session"
 
@@ -180,6 +181,8 @@ class Results:
         group.add(report, data)
         if group.finished:
             self._write(group, incomplete=False)
+        if self.pending and time.monotonic() - self.last_sent >= SEND_INTERVAL:
+            self._send()
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         for group in self.groups.values():
@@ -226,8 +229,6 @@ class Results:
         if len(self.written) == 1:
             self.pending.append(run_record(self.info))
         self.pending.append(group_record(self.info.id, outcome, _now(), incomplete=incomplete))
-        if time.monotonic() - self.last_sent >= SEND_INTERVAL:
-            self._send()
 
     def _send(self, *extra: Any) -> None:
         batch, self.pending = [*self.pending, *extra], []
