@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -186,23 +186,30 @@ def _group(
         worker=outcome.worker,
         finished_at=finished_at,
         incomplete=incomplete,
-        steps=[
-            StepResult(
-                step_id=step.step_id,
-                step_order=step.order,
-                name=step.name,
-                outcome=step.outcome,
-                duration=step.duration,
-                method=step.method,
-                url=step.url,
-                status_code=step.status_code,
-                message=step.message,
-                line=step.line,
-            )
-            for step in outcome.steps
-        ],
     )
     session.add(result)
+    session.flush()  # the result's id, for its steps
+    if outcome.steps:
+        # One executemany, not an ORM object per step: a long chain has thousands.
+        session.execute(
+            insert(StepResult),
+            [
+                {
+                    "group_result_id": result.id,
+                    "step_id": step.step_id,
+                    "step_order": step.order,
+                    "name": step.name,
+                    "outcome": step.outcome,
+                    "duration": step.duration,
+                    "method": step.method,
+                    "url": step.url,
+                    "status_code": step.status_code,
+                    "message": step.message,
+                    "line": step.line,
+                }
+                for step in outcome.steps
+            ],
+        )
 
 
 def _finish(session: Session, shard_id: str, status: str, finished_at: datetime) -> str:
