@@ -1,11 +1,12 @@
-"""Keep Python's garbage collector off the collected tree.
+"""Keep Python's garbage collector off the collected tree of a suite of case files.
 
 Collection builds many long-lived objects (nodes, compiled templates, parsed paths) that live
 until the process ends. The collector would walk them again and again, during collection and
 on every later collection pass while the steps run: for a suite of thousands of steps that
-was the largest single cost of a run. So the collector is paused while pytest collects, and
-what collection built is then frozen (``gc.freeze``: moved where the collector never looks).
-Objects made later, by the steps and by other tests, are collected as usual.
+was the largest single cost of a run. So the collector is paused while pytest collects and,
+when case files were collected, what collection built is frozen (``gc.freeze``: moved where
+the collector never looks). Objects made later, by the steps and by other tests, are
+collected as usual; a session without case files is left exactly as it was.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from collections.abc import Generator
 
 import pytest
 
+from .collect import StepItem
+
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_collection(session: pytest.Session) -> Generator[None, None, None]:
@@ -23,6 +26,7 @@ def pytest_collection(session: pytest.Session) -> Generator[None, None, None]:
     try:
         yield
     finally:
-        gc.freeze()
+        if any(isinstance(item, StepItem) for item in getattr(session, "items", ())):
+            gc.freeze()
         if was_enabled:
             gc.enable()
