@@ -47,6 +47,35 @@ def test_template_globals_can_be_used_in_orbit_yaml(orbit, pytester):
     orbit.run().assert_outcomes(passed=1)
 
 
+def test_the_group_variables_hook_gives_each_group_instance_fresh_values(orbit, pytester):
+    pytester.makeconftest(
+        """
+        import itertools
+
+        _users = itertools.count(1)
+
+        def pytest_orbit_group_variables(config, group_id, param_id, file):
+            return {"user": f"{group_id}-{param_id or 'x'}-{next(_users)}", "file": file}
+        """
+    )
+    orbit.httpserver.expect_request("/users").respond_with_json({})
+    orbit.case(
+        "g.orbit.yaml",
+        """
+        parametrize: {ids: [a, b], rows: [{n: 1}, {n: 2}]}
+        variables: {greeting: "hello {{ user }}"}
+        steps:
+          - name: make
+            request: {method: POST, url: /users, json: {user: "{{ user }}", hi: "{{ greeting }}", file: "{{ file }}"}}
+        """,
+    )
+    orbit.run().assert_outcomes(passed=2)
+    assert [r.get_json() for r in orbit.requests] == [
+        {"user": "g-a-1", "hi": "hello g-a-1", "file": "g.orbit.yaml"},
+        {"user": "g-b-2", "hi": "hello g-b-2", "file": "g.orbit.yaml"},
+    ]
+
+
 def test_filters_and_expressions_work(orbit):
     orbit.httpserver.expect_request("/x").respond_with_json({})
     orbit.case(
