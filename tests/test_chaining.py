@@ -313,3 +313,23 @@ def test_last_failed_reruns_the_failed_step_after_replaying_the_earlier_ones(orb
         ("GET", "/orders/42"),
         ("PATCH", "/orders/42"),
     ]
+
+
+def test_a_group_that_cannot_start_errors_once_and_blocks_its_other_steps(orbit):
+    orbit.case(
+        "g.orbit.yaml",
+        """
+        variables: {greeting: "hello {{ nobody }}"}
+        steps:
+          - name: one
+            request: {method: GET, url: /one}
+          - name: two
+            request: {method: GET, url: /two}
+        """,
+    )
+    result = orbit.run("-rs")
+    result.assert_outcomes(errors=1, skipped=1)
+    result.stdout.fnmatch_lines(
+        ["*undefined variable 'nobody'*", "SKIPPED [[]1[]] g.orbit.yaml:*: blocked by one"]
+    )
+    assert orbit.requests == []

@@ -145,7 +145,11 @@ class StepItem(pytest.Item):
         node = self.parent
         if node.blocked_by is not None and node.group.on_failure == "stop":
             self._skip(BLOCKED, f"blocked by {node.blocked_by}")
-        run = node.group_run()
+        try:
+            run = node.group_run()
+        except Exception:
+            node.blocked_by = self.step.id  # the group cannot start: its other steps neither
+            raise
         orbit: OrbitSession = self.config.stash[SESSION_KEY]
         while node.next_index < self.index:
             earlier = node.group.steps[node.next_index]
@@ -176,7 +180,7 @@ class StepItem(pytest.Item):
             run_step(self.step, node.group_run(), self.where)
         except StepSkipped as exc:
             self._skip(SKIPPED, str(exc))
-        except StepFailed:
+        except Exception:  # a failed step, or anything unforeseen: the rest would follow it
             node.blocked_by = self.step.id
             raise
 
