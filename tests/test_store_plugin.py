@@ -253,3 +253,30 @@ def test_outside_git_the_commit_and_branch_are_quietly_absent(tmp_path: Path) ->
 
     assert git_revision(tmp_path) == (None, None)
     assert git_revision(tmp_path / "missing") == (None, None)
+
+
+def test_a_skipped_step_stores_no_request_of_an_earlier_step(
+    pytester: pytest.Pytester, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/ok").respond_with_json({"ok": True})
+    ok = httpserver.url_for("/ok")
+    pytester.makefile(".yaml", orbit="project: shop\n")
+    pytester.makefile(
+        ".orbit.yaml",
+        flow=f"""
+        steps:
+          - {{name: first, request: {{method: POST, url: "{ok}"}}}}
+          - {{name: later, skip_if: "{{{{ true }}}}", request: {{method: GET, url: "{ok}"}}}}
+        """,
+    )
+    pytester.runpytest(*RESULTS).assert_outcomes(passed=1, skipped=1)
+    _, groups = stored(f"sqlite:///{pytester.path / '.orbit' / 'results.db'}")
+    first, later = groups["flow"].steps
+    assert (first.method, first.status_code) == ("POST", 200)
+    assert (later.outcome, later.method, later.url, later.status_code) == (
+        "skipped",
+        None,
+        None,
+        None,
+    )
+    assert groups["flow"].pass_rate == 1.0

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..errors import ExtractFailed, StepFailed, TemplateRenderError
 from ..model import Step
 from .checks import Mismatch, check_response, extract
-from .context import GroupRun
+from .context import GroupRun, LastExchange
 from .failure import failure_report
 from .http import Sent, send
 
@@ -29,6 +29,7 @@ def run_step(step: Step, run: GroupRun, where: str) -> StepResult:
     ``where`` is the step's ``file:line`` for the headline of a failure.
     """
     headline = f"step '{step.name}' failed ({where})"
+    run.last = LastExchange()  # what this step sends, if it sends anything
     try:
         if step.skip_if is not None and step.skip_if(run.variables):
             raise StepSkipped(f"skip_if: {step.skip_if_source}")
