@@ -8,6 +8,8 @@ the results store switched off (the store has its own tests).
 from __future__ import annotations
 
 import textwrap
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ import jsonschema
 import pytest
 import requests
 import yaml
+from werkzeug import Response
 
 pytest_plugins = ["pytester"]
 
@@ -91,3 +94,21 @@ class Orbit:
 @pytest.fixture
 def orbit(pytester: pytest.Pytester, httpserver: Any) -> Orbit:
     return Orbit(pytester, httpserver)
+
+
+@pytest.fixture
+def slow(httpserver: Any) -> Any:
+    """``/slow`` answers only when the test is over (or after 5 s)."""
+    release = threading.Event()
+
+    def handler(request: Any) -> Response:
+        release.wait(5)
+        return Response("late")
+
+    httpserver.expect_request("/slow").respond_with_handler(handler)
+    yield
+    release.set()
+    # The server logs a request once it is answered: wait for that before the next test.
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and "/slow" not in [r.path for r, _ in httpserver.log]:
+        time.sleep(0.01)

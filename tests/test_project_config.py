@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from werkzeug import Response
 
 WHO = """
     steps:
@@ -154,20 +151,6 @@ def test_environment_headers_are_sent_with_every_request(orbit):
     orbit.config(headers={"X-Client": "orbit"})
     orbit.case("a.orbit.yaml", "steps: [{name: x, request: {method: GET, url: /x}}]")
     orbit.run().assert_outcomes(passed=1)
-
-
-@pytest.fixture
-def slow(httpserver):
-    """A handler that answers only when the test is over (or after 5 s)."""
-    release = threading.Event()
-
-    def handler(request):
-        release.wait(5)
-        return Response("late")
-
-    httpserver.expect_request("/slow").respond_with_handler(handler)
-    yield
-    release.set()
 
 
 def test_the_environment_timeout_bounds_each_request(orbit, slow):

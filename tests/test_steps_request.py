@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 import base64
-import threading
-import time
-
-import pytest
-from werkzeug import Response
 
 
 def test_the_method_is_sent_in_capitals_whatever_its_case_in_the_file(orbit):
@@ -206,28 +201,6 @@ def test_bearer_auth_sends_the_token(orbit):
         """,
     )
     orbit.run().assert_outcomes(passed=1)
-
-
-@pytest.fixture
-def slow(httpserver):
-    """``/slow`` answers only when the test is over (or after 5 s)."""
-    release = threading.Event()
-
-    def handler(request):
-        release.wait(5)
-        return Response("late")
-
-    httpserver.expect_request("/slow").respond_with_handler(handler)
-    yield
-    release.set()
-    wait_until_logged(httpserver, "/slow")
-
-
-def wait_until_logged(httpserver, path):
-    """The server logs a request once it is answered: wait for that before the next test."""
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and path not in [r.path for r, _ in httpserver.log]:
-        time.sleep(0.01)
 
 
 def test_a_step_timeout_fails_the_step_within_about_that_time(orbit, slow):
