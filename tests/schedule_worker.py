@@ -32,7 +32,7 @@ def fake_command(marks: str, sleep: float) -> Any:
 
 
 def main() -> None:
-    from pytest_testorbit.project import load_project
+    from pytest_testorbit.cases.project import load_project
     from pytest_testorbit.schedule.scheduler import Scheduler
     from pytest_testorbit.store import open_store
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pytest_testorbit import cli, hookspecs, options
+from pytest_testorbit import cli
+from pytest_testorbit.plugin import hookspecs, options
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 OPTIONS_PAGE = (DOCS / "reference" / "options.md").read_text(encoding="utf-8")

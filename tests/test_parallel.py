@@ -146,7 +146,7 @@ CRASH_CONFTEST = """
     import os
     from pathlib import Path
 
-    from pytest_testorbit import results
+    from pytest_testorbit.plugin import results
 
     def pytest_sessionstart(session):
         # Stores results even where plugin.py does not register the results module yet.
@@ -223,7 +223,7 @@ class FakeNode:
 
 
 def test_after_a_crash_the_serial_groups_not_yet_started_are_queued_again_in_order(api):
-    from pytest_testorbit.parallel import SERIAL, GroupScheduling
+    from pytest_testorbit.plugin.parallel import SERIAL, GroupScheduling
 
     for name in ("one", "two", "three"):
         api.case(f"{name}.orbit.yaml", group(name, 2, parallel=False))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_testorbit.project import load_project
+from pytest_testorbit.cases.project import load_project
 from pytest_testorbit.schedule import service
 from pytest_testorbit.schedule.scheduler import Scheduler
 from pytest_testorbit.store import open_store

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from pytest_testorbit.project import load_project
+from pytest_testorbit.cases.project import load_project
 from pytest_testorbit.schedule import service
 from pytest_testorbit.schedule.scheduler import Scheduler, pytest_command
 from pytest_testorbit.store import open_store

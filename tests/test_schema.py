@@ -18,11 +18,14 @@ import jsonschema
 import pytest
 import yaml
 
-from pytest_testorbit import casekeys, cli, matchers, project
+from pytest_testorbit import cli
+from pytest_testorbit.cases import keys as casekeys
+from pytest_testorbit.cases import project
+from pytest_testorbit.cases.loader import CaseLoader
+from pytest_testorbit.cases.schema import load_schema
 from pytest_testorbit.errors import OrbitError
-from pytest_testorbit.loader import CaseLoader
-from pytest_testorbit.schema import load_schema
-from pytest_testorbit.templating import Templates
+from pytest_testorbit.expr import matchers
+from pytest_testorbit.expr.templating import Templates
 
 ROOT = Path(__file__).resolve().parents[1]
 NO_CHECK = "# orbit: no-check"  # first line of a docs example that is shown, not checked

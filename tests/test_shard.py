@@ -11,13 +11,13 @@ import time
 
 import pytest
 
-from pytest_testorbit.shard import SERIAL, assign
+from pytest_testorbit.plugin.shard import SERIAL, assign
 from store_servers import database_url
 
 TIMEOUT = 180  # seconds for one pytest subprocess
 
 RESULTS_CONFTEST = """
-    from pytest_testorbit import results
+    from pytest_testorbit.plugin import results
 
     def pytest_sessionstart(session):
         # Stores results even where plugin.py does not register the results module yet.

@@ -23,7 +23,7 @@ RESULTS = [
     *(
         []
         if any(name == "orbit-results" for name, _ in plugin._FEATURES)
-        else ["-p", "pytest_testorbit.results"]
+        else ["-p", "pytest_testorbit.plugin.results"]
     ),
     "-p",
     "no:randomly",
@@ -249,7 +249,7 @@ def test_git_commit_and_branch_are_stored_inside_a_repository(
 
 
 def test_outside_git_the_commit_and_branch_are_quietly_absent(tmp_path: Path) -> None:
-    from pytest_testorbit.results import git_revision
+    from pytest_testorbit.plugin.results import git_revision
 
     assert git_revision(tmp_path) == (None, None)
     assert git_revision(tmp_path / "missing") == (None, None)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ..results_table import percent
 from ..store.queries import RunRow
+from ..tables import percent
 from .data import Report
 from .text import when
 

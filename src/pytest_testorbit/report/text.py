@@ -12,8 +12,8 @@ import json
 from datetime import datetime
 from typing import Any
 
-from ..results_table import percent, table
 from ..store.queries import RunRow
+from ..tables import percent, table
 from .data import Report
 from .flaky import FlakyReport
 

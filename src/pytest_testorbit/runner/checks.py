@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..cases.model import Expect, Extraction, ValueCheck
 from ..errors import ExtractFailed
-from ..matchers import MISSING, check_value
-from ..model import Expect, Extraction, ValueCheck
+from ..expr.matchers import MISSING, check_value
 from .context import GroupRun
 from .http import NOT_JSON, Sent
 

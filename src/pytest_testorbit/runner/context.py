@@ -11,9 +11,9 @@ from typing import Any
 
 import requests
 
-from ..model import Value
-from ..project import Environment
-from ..templating import SecretRegistry, Templates
+from ..cases.model import Value
+from ..cases.project import Environment
+from ..expr.templating import SecretRegistry, Templates
 
 
 @dataclass

@@ -9,7 +9,7 @@ from typing import Any
 
 import requests
 
-from ..model import RequestSpec
+from ..cases.model import RequestSpec
 from .context import GroupRun
 
 DEFAULT_TIMEOUT = 30.0  # seconds; requests would otherwise wait forever

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from ..cases.model import Step
 from ..errors import ExtractFailed, StepFailed, TemplateRenderError
-from ..model import Step
 from .checks import Mismatch, check_response, extract
 from .context import GroupRun, LastExchange
 from .failure import failure_report

@@ -19,8 +19,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..cases.project import PROJECT_FILE, Project, load_project, resolve_database_url
 from ..errors import OrbitError, UsageError, did_you_mean
-from ..project import PROJECT_FILE, Project, load_project, resolve_database_url
 from . import service
 from .service import ScheduleView
 from .timing import first_fire, next_fire, normalize_cron, parse_at, zone

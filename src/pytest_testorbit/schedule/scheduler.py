@@ -28,7 +28,7 @@ from .suite import scan
 from .timing import format_time, next_fire
 
 if TYPE_CHECKING:
-    from ..project import Project
+    from ..cases.project import Project
     from ..store.db import Store
     from .service import ScheduleView
 

@@ -79,8 +79,8 @@ def case_files(root: Path) -> list[Path]:
 
 def scan(root: Path) -> Suite:
     """Load every case file of the suite at ``root`` and index its groups by id."""
-    from ..loader import CaseLoader
-    from ..templating import Templates
+    from ..cases.loader import CaseLoader
+    from ..expr.templating import Templates
 
     suite = Suite(root=root)
     loader = CaseLoader(Templates())

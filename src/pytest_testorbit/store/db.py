@@ -17,8 +17,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..cases.project import DEFAULT_DATABASE, resolve_database_url
 from ..errors import StoreError
-from ..project import DEFAULT_DATABASE, resolve_database_url
 from . import migrate
 
 CONNECT_TIMEOUT = 5  # seconds: an unreachable store must not hold up a test run

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from ..store.cli import add_db_argument, open_target
+from .db import add_db_argument, open_target
 
 REPORT_FORMATS = ("table", "json", "csv", "html")
 HTML_RUNS = 20  # the HTML report's trend charts cover this many runs unless --runs says
@@ -68,8 +68,8 @@ def _emit(text: str, output: str | None) -> None:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from .data import build_report
-    from .text import report_csv, report_json, report_table
+    from ..report.data import build_report
+    from ..report.text import report_csv, report_json, report_table
 
     runs_back = args.runs or (HTML_RUNS if args.format == "html" else 1)
     store = open_target(args)
@@ -85,7 +85,7 @@ def run_report(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.format == "html":
-        from .html import render_html
+        from ..report.html import render_html
 
         text = render_html(report)
     else:
@@ -95,8 +95,8 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def run_runs(args: argparse.Namespace) -> int:
-    from .data import list_runs
-    from .text import runs_json, runs_table
+    from ..report.data import list_runs
+    from ..report.text import runs_json, runs_table
 
     store = open_target(args)
     try:
@@ -110,8 +110,8 @@ def run_runs(args: argparse.Namespace) -> int:
 
 
 def run_flaky(args: argparse.Namespace) -> int:
-    from .flaky import find_flaky
-    from .text import flaky_json, flaky_table
+    from ..report.flaky import find_flaky
+    from ..report.text import flaky_json, flaky_table
 
     store = open_target(args)
     try:

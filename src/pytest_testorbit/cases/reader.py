@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import TemplateSyntaxError
 
-from .errors import CaseFileError, did_you_mean
+from ..errors import CaseFileError, did_you_mean
 from .model import (
     Value,
 )

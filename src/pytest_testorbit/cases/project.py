@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import ProjectFileError, TemplateRenderError, did_you_mean
+from ..errors import ProjectFileError, TemplateRenderError, did_you_mean
 from .yamlsrc import LineDict, load_documents, plain
 
 if TYPE_CHECKING:
-    from .templating import Templates
+    from ..expr.templating import Templates
 
 PROJECT_FILE = "orbit.yaml"
 CASE_SUFFIXES = (".orbit.yaml", ".orbit.yml")
@@ -86,7 +86,7 @@ class Project:
 
     def environment(self, name: str | None) -> Environment:
         """The named environment (default: default_env, else the only one, else an empty one)."""
-        from .errors import UsageError
+        from ..errors import UsageError
 
         names = self.environment_names
         chosen = name or self.default_env
@@ -155,7 +155,7 @@ class _ProjectReader:
         # Jinja2 is imported when a template is first rendered, not when orbit.yaml is read:
         # a pytest run without case files does not pay for it.
         if self._templates is None:
-            from .templating import Templates
+            from ..expr.templating import Templates
 
             self._templates = Templates()
         return self._templates

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from .project import CASE_SUFFIXES
+from ..cases.project import CASE_SUFFIXES
 from .session import SESSION_KEY
 
 if TYPE_CHECKING:
-    from .model import Group
+    from ..cases.model import Group
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .errors import CaseFileError, OrbitError, ReplayFailed, StepFailed
-from .project import CASE_SUFFIXES
+from ..cases.project import CASE_SUFFIXES
+from ..errors import CaseFileError, OrbitError, ReplayFailed, StepFailed
 from .session import SESSION_KEY, OrbitSession
 
 if TYPE_CHECKING:
     # The loader and runner bring Jinja2 and requests; they are imported when the first case
     # file is collected, so a run without case files starts as fast as plain pytest.
-    from .model import Group, Step
-    from .runner import GroupRun
+    from ..cases.model import Group, Step
+    from ..runner import GroupRun
 
 BLOCKED, SKIPPED = "blocked", "skipped"
 
@@ -112,7 +112,7 @@ class GroupNode(pytest.Collector):
                 file=self.project_file,
             ):
                 extra.update(values or {})
-            from .runner import GroupRun
+            from ..runner import GroupRun
 
             self.run = GroupRun(
                 orbit.loader.templates, orbit.environment, self.group.variables, self.row, extra
@@ -140,7 +140,7 @@ class StepItem(pytest.Item):
         return self.path, self.step.line - 1, f"{self.parent.name}::{self.step.id}"
 
     def setup(self) -> None:
-        from .runner import StepSkipped, run_step
+        from ..runner import StepSkipped, run_step
 
         node = self.parent
         if node.blocked_by is not None and node.group.on_failure == "stop":
@@ -172,7 +172,7 @@ class StepItem(pytest.Item):
         pytest.skip(reason)
 
     def runtest(self) -> None:
-        from .runner import StepSkipped, run_step
+        from ..runner import StepSkipped, run_step
 
         node = self.parent
         node.next_index = self.index + 1

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import matchers
-from .casekeys import EXPECT_KEYS, EXTRACT_KINDS, RETRY_KEYS
-from .errors import did_you_mean
-from .jsonpaths import TemplatedPath, compile_path
-from .loader_base import Keys, Reader
+from ..errors import did_you_mean
+from ..expr import matchers
+from ..expr.jsonpaths import TemplatedPath, compile_path
+from .keys import EXPECT_KEYS, EXTRACT_KINDS, RETRY_KEYS
 from .model import (
     Expect,
     Extraction,
@@ -16,6 +15,7 @@ from .model import (
     Retry,
     ValueCheck,
 )
+from .reader import Keys, Reader
 from .yamlsrc import load_documents
 
 

@@ -11,15 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .casekeys import (
+from ..errors import CaseFileError, did_you_mean
+from ..expr.templating import Templates
+from .expect import ExpectReader
+from .keys import (
     GROUP_KEYS,
     ON_FAILURE,
     STEP_KEYS,
 )
-from .errors import CaseFileError, did_you_mean
-from .loader_base import Keys, _kind
-from .loader_expect import ExpectReader
-from .loader_request import RequestReader
 from .model import (
     Group,
     Step,
@@ -27,8 +26,9 @@ from .model import (
     Value,
 )
 from .project import CASE_SUFFIXES
+from .reader import Keys, _kind
+from .request import RequestReader
 from .slugs import FORBIDDEN, is_valid_id, slugify
-from .templating import Templates
 from .yamlsrc import line_of, load_documents
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .casekeys import FILE_KEYS, METHODS, REQUEST_KEYS
-from .errors import did_you_mean
-from .loader_base import Keys, Reader
+from ..errors import did_you_mean
+from .keys import FILE_KEYS, METHODS, REQUEST_KEYS
 from .model import (
     RequestSpec,
     Value,
 )
+from .reader import Keys, Reader
 
 
 class RequestReader(Reader):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .results import Results
+    from .plugin.results import Results
 
 
 def percent(rate: float | None) -> str:

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from ..errors import OrbitError
+from ..outcomes import ERROR, FAILED, PASSED
 from .collect import SKIPPED, GroupNode, StepItem
-from .errors import OrbitError
-from .outcomes import ERROR, FAILED, PASSED
 from .session import SESSION_KEY
 
 

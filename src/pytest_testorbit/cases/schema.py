@@ -24,7 +24,7 @@ def schema_text(kind: str) -> str:
     """The schema file as shipped, byte for byte (so ``orbit schema > f`` is a plain copy)."""
     if kind not in SCHEMA_FILES:
         raise ValueError(f"unknown schema {kind!r}; choose from {', '.join(SCHEMA_FILES)}")
-    return (resources.files("pytest_testorbit") / "schemas" / SCHEMA_FILES[kind]).read_text(
+    return (resources.files("pytest_testorbit.cases") / "schemas" / SCHEMA_FILES[kind]).read_text(
         encoding="utf-8"
     )
 

@@ -130,9 +130,9 @@ def stored_durations(config: pytest.Config) -> dict[str, float] | None:
         return None
     orbit = config.stash[SESSION_KEY]
     try:
+        from ..store import queries
+        from ..store.db import open_store
         from .results import database_url
-        from .store import queries
-        from .store.db import open_store
 
         store = open_store(database_url(config, orbit.project))
     # Balancing is a nicety: no store problem may stop or fail the run.

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from .outcomes import (
+from ..outcomes import (
     BLOCKED,
     ERROR,
     FAILED,
@@ -197,7 +197,7 @@ class Results:
         else:
             self.status = "passed"
         if self.sink is not None:
-            from .store.records import finish_record
+            from ..store.records import finish_record
 
             self._send(finish_record(self.info.id, self.status, _now()))
             self.sink.flush()  # the terminal summary reports what was stored
@@ -205,7 +205,7 @@ class Results:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.info is None:
             return
-        from .results_table import write_summary
+        from ..tables import write_summary
 
         write_summary(terminalreporter, self)
 
@@ -224,7 +224,7 @@ class Results:
         assert self.info is not None
         if self.sink is None:
             return
-        from .store.records import group_record, run_record
+        from ..store.records import group_record, run_record
 
         if len(self.written) == 1:
             self.pending.append(run_record(self.info))
@@ -243,9 +243,9 @@ class Results:
             self._open_sink()
 
     def _open_sink(self) -> None:
-        from .store.db import default_url
-        from .store.sink import Sink
-        from .store.spool import spool_path
+        from ..store.db import default_url
+        from ..store.sink import Sink
+        from ..store.spool import spool_path
 
         project = self._project()
         url = database_url(self.config, project)
@@ -253,8 +253,8 @@ class Results:
         self.sink = Sink(url, spool_path(project.root), auto_upgrade=auto)
 
     def _project(self) -> Any:
-        from .plugin_state import PROJECT_KEY
-        from .project import load_project
+        from ..cases.project import load_project
+        from .state import PROJECT_KEY
 
         project = self.config.stash.get(PROJECT_KEY, None)
         if project is None:
@@ -262,7 +262,7 @@ class Results:
         return project
 
     def _run_info(self) -> RunInfo:
-        from .plugin_state import ENV_NAME_KEY
+        from .state import ENV_NAME_KEY
 
         project = self._project()
         environment = (
@@ -307,7 +307,7 @@ def run_trigger(environ: Any) -> str:
 
 def database_url(config: pytest.Config, project: Any) -> str:
     """--orbit-db, else $ORBIT_DB_URL, else orbit.yaml's ``database:``, else the default."""
-    from .project import resolve_database_url
+    from ..cases.project import resolve_database_url
 
     chosen = config.getoption("orbit_db", None) or os.environ.get("ORBIT_DB_URL")
     if chosen:

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from ..cases.project import Environment, Project, find_project_file, load_project
+from ..errors import OrbitError
 from . import options
-from .errors import OrbitError
-from .plugin_state import ENV_NAME_KEY, PROJECT_KEY
-from .project import Environment, Project, find_project_file, load_project
+from .state import ENV_NAME_KEY, PROJECT_KEY
 
 if TYPE_CHECKING:
-    from .loader import CaseLoader
+    from ..cases.loader import CaseLoader
 
 SESSION_KEY = pytest.StashKey["OrbitSession"]()
 
@@ -66,7 +66,9 @@ class OrbitSession:
     @property
     def loader(self) -> CaseLoader:
         if self._loader is None:
-            from .loader import CaseLoader  # with Jinja2 and jsonpath-ng: only once cases exist
+            from ..cases.loader import (
+                CaseLoader,  # with Jinja2 and jsonpath-ng: only once cases exist
+            )
 
             templates = self.project.templates
             for values in self.config.hook.pytest_orbit_template_globals(config=self.config):

@@ -14,7 +14,7 @@ from ..store.schedule_models import STATUSES
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    from ..store.cli import add_db_argument
+    from .db import add_db_argument
 
     add_db_argument(parser)
     parser.add_argument(
@@ -59,7 +59,7 @@ def _timing_options(parser: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers: Any) -> None:
-    from . import commands
+    from ..schedule import commands
 
     schedule = subparsers.add_parser("schedule", help="Add, list, update or cancel scheduled runs")
     schedule.set_defaults(func=lambda _args: _help(schedule))

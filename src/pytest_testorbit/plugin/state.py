@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from .project import Project
+    from ..cases.project import Project
 
 PROJECT_KEY: pytest.StashKey[Project] = pytest.StashKey()
 ENV_NAME_KEY: pytest.StashKey[str] = pytest.StashKey()

@@ -12,15 +12,15 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from . import __version__
-from .errors import OrbitError
+from .. import __version__
+from ..errors import OrbitError
 
 # The modules that add sub-commands, in the order their commands are listed in --help.
 COMMAND_MODULES = (
-    "pytest_testorbit.report.cli",  # report, runs, flaky
-    "pytest_testorbit.store.cli",  # db upgrade, db flush
-    "pytest_testorbit.schedule.cli",  # schedule add|list|update|cancel, scheduler
-    "pytest_testorbit.schema",  # schema
+    "pytest_testorbit.cli.report",  # report, runs, flaky
+    "pytest_testorbit.cli.db",  # db upgrade, db flush
+    "pytest_testorbit.cli.schedule",  # schedule add|list|update|cancel, scheduler
+    "pytest_testorbit.cases.schema",  # schema
 )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..project import PROJECT_FILE, load_project, resolve_database_url
+from ..cases.project import PROJECT_FILE, load_project, resolve_database_url
 
 
 @dataclass
@@ -32,7 +32,7 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def target(args: argparse.Namespace) -> Target:
-    from .db import default_url
+    from ..store.db import default_url
 
     cwd = Path.cwd()
     project_file = cwd / PROJECT_FILE
@@ -44,7 +44,7 @@ def target(args: argparse.Namespace) -> Target:
 
 def open_target(args: argparse.Namespace) -> Any:
     """The chosen store, its tables created on first use (``store.db.Store``)."""
-    from .db import open_store
+    from ..store.db import open_store
 
     chosen = target(args)
     return open_store(chosen.url, auto_upgrade=chosen.auto_upgrade)
@@ -76,8 +76,8 @@ def run_upgrade(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import DBAPIError
 
     from ..errors import StoreError
-    from . import migrate
-    from .db import display_url, make_engine, reason
+    from ..store import migrate
+    from ..store.db import display_url, make_engine, reason
 
     chosen = target(args)
     shown = display_url(chosen.url)
@@ -103,7 +103,7 @@ def run_upgrade(args: argparse.Namespace) -> int:
 
 
 def run_flush(args: argparse.Namespace) -> int:
-    from . import spool
+    from ..store import spool
 
     chosen = target(args)
     path = Path(args.spool) if args.spool else spool.spool_path(chosen.root)

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # types only: the model itself imports neither Jinja2 nor jsonpath-ng
-    from .jsonpaths import JsonPath, TemplatedPath
-    from .templating import Render
+    from ..expr.jsonpaths import JsonPath, TemplatedPath
+    from ..expr.templating import Render
 
 
 @dataclass(slots=True)

@@ -23,9 +23,9 @@ import pytest
 from xdist.scheduler import LoadScheduling, LoadScopeScheduling
 from xdist.workermanage import parse_tx_spec_config
 
+from ..outcomes import ERROR
 from . import shard
 from .groupids import GroupIndex, StepRef, is_step_nodeid, parse
-from .outcomes import ERROR
 
 PLUGIN_NAME = "orbit-parallel-xdist"
 SERIAL = "orbit::serial"  # the work unit of all parallel: false groups

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .errors import CaseFileError
+from ..errors import CaseFileError
 
 try:
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]  # same API

@@ -19,7 +19,7 @@ from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined
 from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .errors import TemplateRenderError, did_you_mean
+from ..errors import TemplateRenderError, did_you_mean
 
 Context = Mapping[str, Any]
 Render = Callable[[Context], Any]
