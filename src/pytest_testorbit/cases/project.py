@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 
 PROJECT_FILE = "orbit.yaml"
 CASE_SUFFIXES = (".orbit.yaml", ".orbit.yml")
-DEFAULT_DATABASE = "sqlite:///.orbit/results.db"
 WEBHOOK_KINDS = ("slack", "dingtalk", "feishu", "wecom", "json")
 
 _PROJECT_KEYS = ("project", "default_env", "database", "environments", "notify")
@@ -66,16 +65,14 @@ class Project:
         return [str(name) for name in environments]
 
     @property
-    def database(self) -> str:
-        """The store's URL as written (templates rendered), before relative paths resolve."""
-        if "database" not in self.raw or self._reader is None:
-            return DEFAULT_DATABASE
-        return str(self._reader.render(self.raw["database"], self.raw, "database", ("database",)))
+    def database(self) -> str | None:
+        """``database:`` as written (templates rendered), or None when orbit.yaml has none.
 
-    @property
-    def database_url(self) -> str:
-        """The store's URL, a relative SQLite path made absolute against the project's folder."""
-        return resolve_database_url(self.database, self.root)
+        The store decides what an absent or relative one means (``store.url.choose``).
+        """
+        if "database" not in self.raw or self._reader is None:
+            return None
+        return str(self._reader.render(self.raw["database"], self.raw, "database", ("database",)))
 
     @property
     def notify(self) -> dict[str, Any]:
@@ -105,13 +102,6 @@ class Project:
             raise UsageError(
                 f"unknown environment '{chosen}'{where}.{extra} Known environments: {known}"
             ) from None
-
-
-def resolve_database_url(url: str, root: Path) -> str:
-    prefix = "sqlite:///"
-    if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
-        return prefix + str((root / url[len(prefix) :]).resolve())
-    return url
 
 
 def find_project_file(rootdir: Path, first_path: Path | None = None) -> Path | None:

@@ -243,13 +243,13 @@ class Results:
             self._open_sink()
 
     def _open_sink(self) -> None:
-        from ..store.db import default_url
         from ..store.sink import Sink
         from ..store.spool import spool_path
+        from ..store.url import may_auto_upgrade
 
         project = self._project()
         url = database_url(self.config, project)
-        auto = url == default_url(project.root)  # only the project's own default file
+        auto = may_auto_upgrade(url, project.root)  # only the project's own default file
         self.sink = Sink(url, spool_path(project.root), auto_upgrade=auto)
 
     def _project(self) -> Any:
@@ -307,12 +307,12 @@ def run_trigger(environ: Any) -> str:
 
 def database_url(config: pytest.Config, project: Any) -> str:
     """--orbit-db, else $ORBIT_DB_URL, else orbit.yaml's ``database:``, else the default."""
-    from ..cases.project import resolve_database_url
+    from ..store.url import choose
 
-    chosen = config.getoption("orbit_db", None) or os.environ.get("ORBIT_DB_URL")
-    if chosen:
-        return resolve_database_url(str(chosen), config.invocation_params.dir)
-    return str(project.database_url)
+    explicit = config.getoption("orbit_db", None)
+    return choose(
+        explicit, database=project.database, root=project.root, cwd=config.invocation_params.dir
+    ).url
 
 
 def git_revision(root: Path) -> tuple[str | None, str | None]:
