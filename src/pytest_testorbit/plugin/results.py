@@ -315,6 +315,40 @@ def database_url(config: pytest.Config, project: Any) -> str:
     ).url
 
 
+def group_durations(
+    config: pytest.Config,
+    project: Any,
+    *,
+    runs_back: int,
+    environment: str | None,
+    exclude_run_key: str | None,
+) -> dict[tuple[str, str, str], float] | None:
+    """Each group's mean duration over the store's recent finished runs (``--orbit-shard``).
+
+    None when the store cannot be opened or read: balancing shards is a nicety, and no store
+    problem may stop or fail the run.
+    """
+    try:
+        from ..store import queries
+        from ..store.db import open_store
+
+        store = open_store(database_url(config, project))
+    except Exception:
+        return None
+    try:
+        with store.session() as session:
+            return queries.mean_durations(
+                session,
+                runs_back=runs_back,
+                environment=environment,
+                exclude_run_key=exclude_run_key,
+            )
+    except Exception:
+        return None
+    finally:
+        store.close()
+
+
 def git_revision(root: Path) -> tuple[str | None, str | None]:
     """The commit and branch of ``root``; (None, None) outside git, quietly."""
 
