@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ProjectFileError, TemplateRenderError, did_you_mean
+from ..errors import ProjectFileError, TemplateCompileError, TemplateRenderError, did_you_mean
 from .yamlsrc import LineDict, load_documents, plain
 
 if TYPE_CHECKING:
@@ -191,16 +191,8 @@ class _ProjectReader:
             value = plain(value)
             compiled = self.templates.compile_value(value)
             return compiled({}) if compiled else value
-        except TemplateRenderError as exc:
+        except (TemplateCompileError, TemplateRenderError) as exc:
             raise self.error(str(exc), container, key, keys) from None
-        except Exception as exc:
-            from jinja2 import TemplateSyntaxError
-
-            if not isinstance(exc, TemplateSyntaxError):
-                raise
-            raise self.error(
-                f"template syntax error: {exc.message}", container, key, keys
-            ) from None
 
     def read(self, data: Any) -> Project:
         if not isinstance(data, dict):

@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import TemplateSyntaxError
-
-from ..errors import CaseFileError, did_you_mean
+from ..errors import CaseFileError, TemplateCompileError, did_you_mean
 from .model import (
     Value,
 )
@@ -67,8 +65,8 @@ class Reader:
         try:
             raw = plain(raw)
             return Value(raw, self.templates.compile_value(raw))
-        except TemplateSyntaxError as exc:
-            raise self.error(f"template syntax error: {exc.message}", parent, key, keys) from None
+        except TemplateCompileError as exc:
+            raise self.error(str(exc), parent, key, keys) from None
 
     # -- file and group --------------------------------------------------------------------
 
