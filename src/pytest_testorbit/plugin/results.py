@@ -205,7 +205,7 @@ class Results:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.info is None:
             return
-        from ..tables import write_summary
+        from .summary import write_summary
 
         write_summary(terminalreporter, self)
 
