@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ProjectFileError, TemplateCompileError, TemplateRenderError, did_you_mean
+from .reader import LineReader
 from .yamlsrc import LineDict, load_documents, plain
 
 if TYPE_CHECKING:
@@ -134,10 +135,13 @@ def load_project(path: Path | None, *, default_root: Path | None = None) -> Proj
     return _ProjectReader(path, text).read(data)
 
 
-class _ProjectReader:
+class _ProjectReader(LineReader):
+    error_type = ProjectFileError
+
     def __init__(self, path: Path, text: str) -> None:
         self.path = path  # orbit.yaml
-        self.lines = text.splitlines()
+        self.display = str(path)
+        self.text = text
         self._templates: Templates | None = None
 
     @property
@@ -150,16 +154,8 @@ class _ProjectReader:
             self._templates = Templates()
         return self._templates
 
-    def error(
-        self, message: str, container: Any, key: Any, keys: tuple[Any, ...], **extra: Any
-    ) -> ProjectFileError:
-        line = container.line_of(key) if hasattr(container, "line_of") else None
-        snippet = self.lines[line - 1] if line and line <= len(self.lines) else None
-        return ProjectFileError(
-            message, path=str(self.path), line=line, key_path=keys, snippet=snippet, **extra
-        )
-
     def mapping(self, value: Any, parent: Any, key: Any, keys: tuple[Any, ...]) -> LineDict:
+        # Not the case files' Reader.mapping: a section of orbit.yaml may be left empty.
         if value is None:
             return LineDict(parent.line_of(key) if hasattr(parent, "line_of") else 0)
         if not isinstance(value, dict):
@@ -171,20 +167,6 @@ class _ProjectReader:
                 keys,
             )
         return value  # type: ignore[return-value]  # LineDict from our loader
-
-    def check_keys(
-        self, data: dict[Any, Any], allowed: tuple[str, ...], keys: tuple[Any, ...]
-    ) -> None:
-        for key in data:
-            if key not in allowed:
-                raise self.error(
-                    f"unknown key '{key}'",
-                    data,
-                    key,
-                    (*keys, key),
-                    suggestion=did_you_mean(str(key), allowed),
-                    choices=allowed,
-                )
 
     def render(self, value: Any, container: Any, key: Any, keys: tuple[Any, ...]) -> Any:
         try:
