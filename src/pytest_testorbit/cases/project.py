@@ -7,6 +7,7 @@ hook. Each part renders on first use, not when the file is read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +24,6 @@ CASE_SUFFIXES = (".orbit.yaml", ".orbit.yml")
 WEBHOOK_KINDS = ("slack", "dingtalk", "feishu", "wecom", "json")
 
 _PROJECT_KEYS = ("project", "default_env", "database", "environments", "notify")
-_ENV_KEYS = ("base_url", "variables", "headers", "verify", "timeout", "secrets", "cert")
 _NOTIFY_KEYS = ("email", "webhooks")
 _EMAIL_KEYS = ("smtp", "from")
 _WEBHOOK_KEYS = ("kind", "url", "secret")
@@ -217,58 +217,14 @@ class _ProjectReader(LineReader):
         env = Environment(name=name)
         for key in data:
             value = self.render(data[key], data, key, (*keys, key))
-            where = (*keys, key)
-            if key == "base_url":
-                if not isinstance(value, str):
-                    raise self.error("base_url must be a URL string", data, key, where)
-                env.base_url = value
-            elif key in ("variables", "headers"):
-                if not isinstance(value, dict):
-                    raise self.error(
-                        f"{key} must be a mapping of names to values", data, key, where
-                    )
-                setattr(
-                    env,
-                    key,
-                    dict(value)
-                    if key == "variables"
-                    else {str(k): str(v) for k, v in value.items()},
-                )
-            elif key == "verify":
-                if not isinstance(value, (bool, str)):
-                    raise self.error(
-                        "verify must be true, false or the path of a CA bundle", data, key, where
-                    )
-                env.verify = self.local_path(value) if isinstance(value, str) else value
-            elif key == "timeout":
-                if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                    raise self.error(
-                        f"timeout must be a positive number of seconds, not {value!r}",
-                        data,
-                        key,
-                        where,
-                    )
-                env.timeout = float(value)
-            elif key == "secrets":
-                if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-                    raise self.error("secrets must be a list of variable names", data, key, where)
-                env.secrets = list(value)
-            elif key == "cert":
-                if isinstance(value, str):
-                    env.cert = self.local_path(value)
-                elif (
-                    isinstance(value, list)
-                    and len(value) == 2
-                    and all(isinstance(v, str) for v in value)
-                ):
-                    env.cert = [self.local_path(v) for v in value]
-                else:
-                    raise self.error(
-                        "cert must be the path of a client certificate, or [certificate, key]",
-                        data,
-                        key,
-                        where,
-                    )
+            field_reader = _ENV_FIELDS.get(key)
+            if field_reader is None:  # not an environment key: read() has refused it already
+                continue
+            converted = field_reader(self, value)
+            if converted is _INVALID:
+                message = _ENV_MESSAGES[key].format(value=value)
+                raise self.error(message, data, key, (*keys, key))
+            setattr(env, key, converted)
         return env
 
     def local_path(self, value: str) -> str:
@@ -321,3 +277,67 @@ class _ProjectReader(LineReader):
                     {k: maybe_render(v, hook, k, (*keys, k)) for k, v in hook.items()}
                 )
         return result
+
+
+# -- the keys of an environment: each one's reader, and its message when the value is wrong --
+
+_INVALID: Any = object()  # what a field reader gives back for a value it refuses
+
+
+def _base_url(reader: _ProjectReader, value: Any) -> Any:
+    return value if isinstance(value, str) else _INVALID
+
+
+def _variables(reader: _ProjectReader, value: Any) -> Any:
+    return dict(value) if isinstance(value, dict) else _INVALID
+
+
+def _headers(reader: _ProjectReader, value: Any) -> Any:
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else _INVALID
+
+
+def _verify(reader: _ProjectReader, value: Any) -> Any:
+    if isinstance(value, str):
+        return reader.local_path(value)  # a CA bundle
+    return value if isinstance(value, bool) else _INVALID
+
+
+def _timeout(reader: _ProjectReader, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        return _INVALID
+    return float(value)
+
+
+def _secrets(reader: _ProjectReader, value: Any) -> Any:
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return list(value)
+    return _INVALID
+
+
+def _cert(reader: _ProjectReader, value: Any) -> Any:
+    if isinstance(value, str):
+        return reader.local_path(value)
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value):
+        return [reader.local_path(v) for v in value]  # [certificate, key]
+    return _INVALID
+
+
+_ENV_FIELDS: dict[str, Callable[[_ProjectReader, Any], Any]] = {
+    "base_url": _base_url,
+    "variables": _variables,
+    "headers": _headers,
+    "verify": _verify,
+    "timeout": _timeout,
+    "secrets": _secrets,
+    "cert": _cert,
+}
+_ENV_KEYS = tuple(_ENV_FIELDS)
+_ENV_MESSAGES = {  # formatted with the rendered value as {value}
+    "base_url": "base_url must be a URL string",
+    "variables": "variables must be a mapping of names to values",
+    "headers": "headers must be a mapping of names to values",
+    "verify": "verify must be true, false or the path of a CA bundle",
+    "timeout": "timeout must be a positive number of seconds, not {value!r}",
+    "secrets": "secrets must be a list of variable names",
+    "cert": "cert must be the path of a client certificate, or [certificate, key]",
+}
