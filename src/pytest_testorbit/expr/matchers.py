@@ -191,6 +191,9 @@ def validate_matcher(matcher: dict[Any, Any]) -> Problem | None:
 
 
 def _type_argument(name: str, argument: Any) -> Problem | None:
+    if isinstance(argument, (list, dict)):  # [string, "null"] is not one type (nor hashable)
+        names = ", ".join(TYPES)
+        return name, f"type takes one type name ({names}), not {_kind(argument)}", argument
     return None if argument in TYPES else (name, f"unknown type {argument!r}", argument)
 
 
@@ -220,6 +223,10 @@ def _len_argument(name: str, argument: Any) -> Problem | None:
     if isinstance(argument, bool) or not isinstance(argument, int) or argument < 0:
         return name, "len takes a whole number (or a matcher such as {ge: 1})", argument
     return None
+
+
+def _kind(argument: Any) -> str:
+    return "a mapping" if isinstance(argument, dict) else "a list"
 
 
 def _ordering_argument(name: str, argument: Any) -> Problem | None:
