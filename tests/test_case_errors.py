@@ -137,6 +137,18 @@ CASES = {
         """,
         ["bad.orbit.yaml:5: unknown type 'int'", "  at: steps[[]0[]].expect.json.$.id.type"],
     ),
+    "a list of types": (
+        """
+        steps:
+          - name: a
+            request: {method: GET, url: /a}
+            expect: {json: {$.id: {type: [string, "null"]}}}
+        """,
+        [
+            "bad.orbit.yaml:5: type takes one type name (string, number, integer, boolean, array, object, null), not a list",
+            "  at: steps[[]0[]].expect.json.$.id.type",
+        ],
+    ),
     "invalid regex": (
         """
         steps:

@@ -26,6 +26,7 @@ from pytest_testorbit.cases.schema import load_schema
 from pytest_testorbit.errors import OrbitError
 from pytest_testorbit.expr import matchers
 from pytest_testorbit.expr.templating import Templates
+from pytest_testorbit.store import url as store_url
 
 ROOT = Path(__file__).resolve().parents[1]
 NO_CHECK = "# orbit: no-check"  # first line of a docs example that is shown, not checked
@@ -137,7 +138,9 @@ def _load_project(text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     for name in loaded.environment_names:
         loaded.environment(name)
     assert isinstance(loaded.notify, dict)
-    assert loaded.database
+    assert store_url.choose(
+        None, database=loaded.database, root=loaded.root, cwd=tmp_path, environ={}
+    ).url
 
 
 def test_the_docs_hold_checked_examples_of_both_files() -> None:

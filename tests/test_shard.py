@@ -155,6 +155,20 @@ def test_durations_in_the_store_balance_the_shards(orbit):
     assert by_time == {"slow.orbit.yaml::slow"}
 
 
+def test_a_store_that_cannot_be_opened_leaves_the_split_to_step_counts(api):
+    api.case("slow.orbit.yaml", group("slow", 1))
+    for name in ("a", "b", "c"):
+        api.case(f"{name}.orbit.yaml", group(name, 2))
+    result = api.pytester.runpytest_subprocess(
+        *("-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:logging"),
+        "--orbit-db=nosuchdriver://127.0.0.1/orbit",
+        *("--collect-only", "-q", "--orbit-shard=1/2"),
+        timeout=TIMEOUT,
+    )
+    assert result.ret == pytest.ExitCode.OK
+    assert collected(result) == {"a.orbit.yaml::a", "c.orbit.yaml::c"}
+
+
 def test_two_shards_of_one_run_key_write_one_run_into_postgresql_at_once(api, tmp_path):
     urls = database_url("postgresql", tmp_path)
     url = next(urls)  # skips the test when PostgreSQL cannot be reached

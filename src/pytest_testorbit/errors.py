@@ -4,6 +4,7 @@
     ├── CaseFileError          a case file or orbit.yaml is malformed (file, line, key path)
     │   └── ProjectFileError   ... and it is orbit.yaml
     ├── UsageError             a bad option, ini value or command argument
+    ├── TemplateCompileError   a template does not parse (the loaders make it a CaseFileError)
     ├── TemplateRenderError    a template failed while a step ran (unknown variable, filter error)
     ├── StepFailed             a step ran and an expectation did not hold
     │   └── ExtractFailed      an extraction found nothing
@@ -84,6 +85,10 @@ class ProjectFileError(CaseFileError):
 
 class UsageError(OrbitError):
     """A bad option, ini value or command-line argument."""
+
+
+class TemplateCompileError(OrbitError):
+    """A template is not valid Jinja2; the message reads "template syntax error: ..."."""
 
 
 class TemplateRenderError(OrbitError):

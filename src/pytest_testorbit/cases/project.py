@@ -7,11 +7,13 @@ hook. Each part renders on first use, not when the file is read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ProjectFileError, TemplateRenderError, did_you_mean
+from ..errors import ProjectFileError, TemplateCompileError, TemplateRenderError, did_you_mean
+from .reader import LineReader
 from .yamlsrc import LineDict, load_documents, plain
 
 if TYPE_CHECKING:
@@ -19,11 +21,9 @@ if TYPE_CHECKING:
 
 PROJECT_FILE = "orbit.yaml"
 CASE_SUFFIXES = (".orbit.yaml", ".orbit.yml")
-DEFAULT_DATABASE = "sqlite:///.orbit/results.db"
 WEBHOOK_KINDS = ("slack", "dingtalk", "feishu", "wecom", "json")
 
 _PROJECT_KEYS = ("project", "default_env", "database", "environments", "notify")
-_ENV_KEYS = ("base_url", "variables", "headers", "verify", "timeout", "secrets", "cert")
 _NOTIFY_KEYS = ("email", "webhooks")
 _EMAIL_KEYS = ("smtp", "from")
 _WEBHOOK_KEYS = ("kind", "url", "secret")
@@ -66,16 +66,14 @@ class Project:
         return [str(name) for name in environments]
 
     @property
-    def database(self) -> str:
-        """The store's URL as written (templates rendered), before relative paths resolve."""
-        if "database" not in self.raw or self._reader is None:
-            return DEFAULT_DATABASE
-        return str(self._reader.render(self.raw["database"], self.raw, "database", ("database",)))
+    def database(self) -> str | None:
+        """``database:`` as written (templates rendered), or None when orbit.yaml has none.
 
-    @property
-    def database_url(self) -> str:
-        """The store's URL, a relative SQLite path made absolute against the project's folder."""
-        return resolve_database_url(self.database, self.root)
+        The store decides what an absent or relative one means (``store.url.choose``).
+        """
+        if "database" not in self.raw or self._reader is None:
+            return None
+        return str(self._reader.render(self.raw["database"], self.raw, "database", ("database",)))
 
     @property
     def notify(self) -> dict[str, Any]:
@@ -105,13 +103,6 @@ class Project:
             raise UsageError(
                 f"unknown environment '{chosen}'{where}.{extra} Known environments: {known}"
             ) from None
-
-
-def resolve_database_url(url: str, root: Path) -> str:
-    prefix = "sqlite:///"
-    if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
-        return prefix + str((root / url[len(prefix) :]).resolve())
-    return url
 
 
 def find_project_file(rootdir: Path, first_path: Path | None = None) -> Path | None:
@@ -144,10 +135,13 @@ def load_project(path: Path | None, *, default_root: Path | None = None) -> Proj
     return _ProjectReader(path, text).read(data)
 
 
-class _ProjectReader:
+class _ProjectReader(LineReader):
+    error_type = ProjectFileError
+
     def __init__(self, path: Path, text: str) -> None:
         self.path = path  # orbit.yaml
-        self.lines = text.splitlines()
+        self.display = str(path)
+        self.text = text
         self._templates: Templates | None = None
 
     @property
@@ -160,16 +154,8 @@ class _ProjectReader:
             self._templates = Templates()
         return self._templates
 
-    def error(
-        self, message: str, container: Any, key: Any, keys: tuple[Any, ...], **extra: Any
-    ) -> ProjectFileError:
-        line = container.line_of(key) if hasattr(container, "line_of") else None
-        snippet = self.lines[line - 1] if line and line <= len(self.lines) else None
-        return ProjectFileError(
-            message, path=str(self.path), line=line, key_path=keys, snippet=snippet, **extra
-        )
-
     def mapping(self, value: Any, parent: Any, key: Any, keys: tuple[Any, ...]) -> LineDict:
+        # Not the case files' Reader.mapping: a section of orbit.yaml may be left empty.
         if value is None:
             return LineDict(parent.line_of(key) if hasattr(parent, "line_of") else 0)
         if not isinstance(value, dict):
@@ -182,35 +168,13 @@ class _ProjectReader:
             )
         return value  # type: ignore[return-value]  # LineDict from our loader
 
-    def check_keys(
-        self, data: dict[Any, Any], allowed: tuple[str, ...], keys: tuple[Any, ...]
-    ) -> None:
-        for key in data:
-            if key not in allowed:
-                raise self.error(
-                    f"unknown key '{key}'",
-                    data,
-                    key,
-                    (*keys, key),
-                    suggestion=did_you_mean(str(key), allowed),
-                    choices=allowed,
-                )
-
     def render(self, value: Any, container: Any, key: Any, keys: tuple[Any, ...]) -> Any:
         try:
             value = plain(value)
             compiled = self.templates.compile_value(value)
             return compiled({}) if compiled else value
-        except TemplateRenderError as exc:
+        except (TemplateCompileError, TemplateRenderError) as exc:
             raise self.error(str(exc), container, key, keys) from None
-        except Exception as exc:
-            from jinja2 import TemplateSyntaxError
-
-            if not isinstance(exc, TemplateSyntaxError):
-                raise
-            raise self.error(
-                f"template syntax error: {exc.message}", container, key, keys
-            ) from None
 
     def read(self, data: Any) -> Project:
         if not isinstance(data, dict):
@@ -253,58 +217,14 @@ class _ProjectReader:
         env = Environment(name=name)
         for key in data:
             value = self.render(data[key], data, key, (*keys, key))
-            where = (*keys, key)
-            if key == "base_url":
-                if not isinstance(value, str):
-                    raise self.error("base_url must be a URL string", data, key, where)
-                env.base_url = value
-            elif key in ("variables", "headers"):
-                if not isinstance(value, dict):
-                    raise self.error(
-                        f"{key} must be a mapping of names to values", data, key, where
-                    )
-                setattr(
-                    env,
-                    key,
-                    dict(value)
-                    if key == "variables"
-                    else {str(k): str(v) for k, v in value.items()},
-                )
-            elif key == "verify":
-                if not isinstance(value, (bool, str)):
-                    raise self.error(
-                        "verify must be true, false or the path of a CA bundle", data, key, where
-                    )
-                env.verify = self.local_path(value) if isinstance(value, str) else value
-            elif key == "timeout":
-                if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                    raise self.error(
-                        f"timeout must be a positive number of seconds, not {value!r}",
-                        data,
-                        key,
-                        where,
-                    )
-                env.timeout = float(value)
-            elif key == "secrets":
-                if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-                    raise self.error("secrets must be a list of variable names", data, key, where)
-                env.secrets = list(value)
-            elif key == "cert":
-                if isinstance(value, str):
-                    env.cert = self.local_path(value)
-                elif (
-                    isinstance(value, list)
-                    and len(value) == 2
-                    and all(isinstance(v, str) for v in value)
-                ):
-                    env.cert = [self.local_path(v) for v in value]
-                else:
-                    raise self.error(
-                        "cert must be the path of a client certificate, or [certificate, key]",
-                        data,
-                        key,
-                        where,
-                    )
+            field_reader = _ENV_FIELDS.get(key)
+            if field_reader is None:  # not an environment key: read() has refused it already
+                continue
+            converted = field_reader(self, value)
+            if converted is _INVALID:
+                message = _ENV_MESSAGES[key].format(value=value)
+                raise self.error(message, data, key, (*keys, key))
+            setattr(env, key, converted)
         return env
 
     def local_path(self, value: str) -> str:
@@ -357,3 +277,67 @@ class _ProjectReader:
                     {k: maybe_render(v, hook, k, (*keys, k)) for k, v in hook.items()}
                 )
         return result
+
+
+# -- the keys of an environment: each one's reader, and its message when the value is wrong --
+
+_INVALID: Any = object()  # what a field reader gives back for a value it refuses
+
+
+def _base_url(reader: _ProjectReader, value: Any) -> Any:
+    return value if isinstance(value, str) else _INVALID
+
+
+def _variables(reader: _ProjectReader, value: Any) -> Any:
+    return dict(value) if isinstance(value, dict) else _INVALID
+
+
+def _headers(reader: _ProjectReader, value: Any) -> Any:
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else _INVALID
+
+
+def _verify(reader: _ProjectReader, value: Any) -> Any:
+    if isinstance(value, str):
+        return reader.local_path(value)  # a CA bundle
+    return value if isinstance(value, bool) else _INVALID
+
+
+def _timeout(reader: _ProjectReader, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        return _INVALID
+    return float(value)
+
+
+def _secrets(reader: _ProjectReader, value: Any) -> Any:
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return list(value)
+    return _INVALID
+
+
+def _cert(reader: _ProjectReader, value: Any) -> Any:
+    if isinstance(value, str):
+        return reader.local_path(value)
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value):
+        return [reader.local_path(v) for v in value]  # [certificate, key]
+    return _INVALID
+
+
+_ENV_FIELDS: dict[str, Callable[[_ProjectReader, Any], Any]] = {
+    "base_url": _base_url,
+    "variables": _variables,
+    "headers": _headers,
+    "verify": _verify,
+    "timeout": _timeout,
+    "secrets": _secrets,
+    "cert": _cert,
+}
+_ENV_KEYS = tuple(_ENV_FIELDS)
+_ENV_MESSAGES = {  # formatted with the rendered value as {value}
+    "base_url": "base_url must be a URL string",
+    "variables": "variables must be a mapping of names to values",
+    "headers": "headers must be a mapping of names to values",
+    "verify": "verify must be true, false or the path of a CA bundle",
+    "timeout": "timeout must be a positive number of seconds, not {value!r}",
+    "secrets": "secrets must be a list of variable names",
+    "cert": "cert must be the path of a client certificate, or [certificate, key]",
+}

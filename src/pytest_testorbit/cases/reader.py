@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import TemplateSyntaxError
-
-from ..errors import CaseFileError, did_you_mean
+from ..errors import CaseFileError, TemplateCompileError, did_you_mean
 from .model import (
     Value,
 )
@@ -19,7 +17,44 @@ if TYPE_CHECKING:
 Keys = tuple[Any, ...]
 
 
-class Reader:
+class LineReader:
+    """Errors that point at a line of the file being read: a case file or orbit.yaml.
+
+    A message carries the file, the 1-based line of the offending key, that line as written,
+    the key path, and for an unknown key the closest valid one and all valid ones.
+    """
+
+    error_type: type[CaseFileError] = CaseFileError
+    display = ""  # the file as messages name it
+    text = ""  # the file's text, for the line quoted under a message
+
+    def error(
+        self, message: str, container: Any, key: Any, keys: Keys, **extra: Any
+    ) -> CaseFileError:
+        line = container.line_of(key) if hasattr(container, "line_of") else None
+        lines = self.text.splitlines()
+        snippet = lines[line - 1] if line and line <= len(lines) else None
+        return self.error_type(
+            message, path=self.display, line=line, key_path=keys, snippet=snippet, **extra
+        )
+
+    def check_keys(
+        self, data: dict[Any, Any], allowed: tuple[str, ...], keys: Keys, what: str | None = None
+    ) -> None:
+        """Every key of ``data`` is one of ``allowed`` (``what`` names the section, if given)."""
+        for key in data:
+            if key not in allowed:
+                raise self.error(
+                    f"unknown key '{key}' in {what}" if what else f"unknown key '{key}'",
+                    data,
+                    key,
+                    (*keys, key),
+                    suggestion=did_you_mean(str(key), allowed),
+                    choices=allowed,
+                )
+
+
+class Reader(LineReader):
     """Reads one case file; the loader's parts are mixins of this class."""
 
     def __init__(
@@ -32,32 +67,6 @@ class Reader:
         self.chain = (*chain, path)
         self.text = ""
 
-    # -- errors ----------------------------------------------------------------------------
-
-    def error(
-        self, message: str, container: Any, key: Any, keys: Keys, **extra: Any
-    ) -> CaseFileError:
-        line = container.line_of(key) if hasattr(container, "line_of") else None
-        lines = self.text.splitlines()
-        snippet = lines[line - 1] if line and line <= len(lines) else None
-        return CaseFileError(
-            message, path=self.display, line=line, key_path=keys, snippet=snippet, **extra
-        )
-
-    def check_keys(
-        self, data: dict[Any, Any], allowed: tuple[str, ...], keys: Keys, what: str
-    ) -> None:
-        for key in data:
-            if key not in allowed:
-                raise self.error(
-                    f"unknown key '{key}' in {what}",
-                    data,
-                    key,
-                    (*keys, key),
-                    suggestion=did_you_mean(str(key), allowed),
-                    choices=allowed,
-                )
-
     def mapping(self, data: Any, parent: Any, key: Any, keys: Keys, what: str) -> LineDict:
         if not isinstance(data, dict):
             raise self.error(f"{what} must be a mapping, not {_kind(data)}", parent, key, keys)
@@ -67,8 +76,8 @@ class Reader:
         try:
             raw = plain(raw)
             return Value(raw, self.templates.compile_value(raw))
-        except TemplateSyntaxError as exc:
-            raise self.error(f"template syntax error: {exc.message}", parent, key, keys) from None
+        except TemplateCompileError as exc:
+            raise self.error(str(exc), parent, key, keys) from None
 
     # -- file and group --------------------------------------------------------------------
 

@@ -8,12 +8,12 @@ test run makes, so ``orbit report`` reads what ``pytest`` wrote.
 from __future__ import annotations
 
 import argparse
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..cases.project import PROJECT_FILE, load_project, resolve_database_url
+from ..cases.project import PROJECT_FILE, load_project
+from ..store import url as store_url
 
 
 @dataclass
@@ -32,14 +32,13 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def target(args: argparse.Namespace) -> Target:
-    from ..store.db import default_url
-
     cwd = Path.cwd()
     project_file = cwd / PROJECT_FILE
     project = load_project(project_file if project_file.is_file() else None, default_root=cwd)
-    chosen = getattr(args, "db", None) or os.environ.get("ORBIT_DB_URL")
-    url = resolve_database_url(chosen, cwd) if chosen else project.database_url
-    return Target(url=url, root=project.root, auto_upgrade=url == default_url(project.root))
+    chosen = store_url.choose(
+        getattr(args, "db", None), database=project.database, root=project.root, cwd=cwd
+    )
+    return Target(url=chosen.url, root=project.root, auto_upgrade=chosen.auto_upgrade)
 
 
 def open_target(args: argparse.Namespace) -> Any:

@@ -167,7 +167,10 @@ def check_value(actual: Any, expected: Any) -> list[str]:
     return problems
 
 
-def validate_matcher(matcher: dict[Any, Any]) -> tuple[str, str, Any] | None:
+Problem = tuple[str, str, Any]  # the matcher key at fault, the message, the bad value
+
+
+def validate_matcher(matcher: dict[Any, Any]) -> Problem | None:
     """The first wrong part of a matcher as (key, message, bad value), or None when it is fine.
 
     Templates (strings with ``{{``) pass here: their values are only known at run time.
@@ -177,48 +180,88 @@ def validate_matcher(matcher: dict[Any, Any]) -> tuple[str, str, Any] | None:
             return str(name), f"unknown matcher '{name}'", name
         if isinstance(argument, str) and "{{" in argument:
             continue
-        if name == "type" and argument not in TYPES:
-            return name, f"unknown type {argument!r}", argument
-        if name == "regex":
-            if not isinstance(argument, str):
-                return name, "regex takes a string pattern", argument
-            try:
-                _pattern(argument)
-            except re.error as exc:
-                return name, f"invalid regular expression: {exc}", argument
-        if name == "one_of" and not isinstance(argument, list):
-            return name, "one_of takes a list of values", argument
-        if name == "exists" and not isinstance(argument, bool):
-            return name, "exists takes true or false", argument
-        if name == "len":
-            if isinstance(argument, dict):
-                if not argument:
-                    return (
-                        name,
-                        "len takes a whole number or a matcher such as {ge: 1}, not {}",
-                        argument,
-                    )
-                nested = validate_matcher(argument)
-                if nested:
-                    return nested
-            elif isinstance(argument, bool) or not isinstance(argument, int) or argument < 0:
-                return name, "len takes a whole number (or a matcher such as {ge: 1})", argument
-        if name in ("gt", "ge", "lt", "le") and (
-            argument is None or isinstance(argument, (dict, list, bool))
-        ):
-            return name, f"{name} takes a number or a string", argument
-        if name == "approx":
-            parts = argument if isinstance(argument, dict) else {"value": argument}
-            numbers_only = all(
-                key in ("value", "rel", "abs")
-                and (key != "value" or value is not None)
-                and (
-                    value is None
-                    or (isinstance(value, (int, float)) and not isinstance(value, bool))
-                    or (isinstance(value, str) and "{{" in value)
-                )
-                for key, value in parts.items()
-            )
-            if "value" not in parts or not numbers_only:
-                return name, "approx takes a number, or {value: N, rel: R, abs: A}", argument
+        check = _ARGUMENT_CHECKS.get(name)
+        problem = check(name, argument) if check else None
+        if problem:
+            return problem
     return None
+
+
+# -- what each matcher takes: a check per name, giving a Problem for a wrong argument ------
+
+
+def _type_argument(name: str, argument: Any) -> Problem | None:
+    if isinstance(argument, (list, dict)):  # [string, "null"] is not one type (nor hashable)
+        names = ", ".join(TYPES)
+        return name, f"type takes one type name ({names}), not {_kind(argument)}", argument
+    return None if argument in TYPES else (name, f"unknown type {argument!r}", argument)
+
+
+def _regex_argument(name: str, argument: Any) -> Problem | None:
+    if not isinstance(argument, str):
+        return name, "regex takes a string pattern", argument
+    try:
+        _pattern(argument)
+    except re.error as exc:
+        return name, f"invalid regular expression: {exc}", argument
+    return None
+
+
+def _one_of_argument(name: str, argument: Any) -> Problem | None:
+    return None if isinstance(argument, list) else (name, "one_of takes a list of values", argument)
+
+
+def _exists_argument(name: str, argument: Any) -> Problem | None:
+    return None if isinstance(argument, bool) else (name, "exists takes true or false", argument)
+
+
+def _len_argument(name: str, argument: Any) -> Problem | None:
+    if isinstance(argument, dict):  # a matcher of the length: {ge: 1}
+        if not argument:
+            return name, "len takes a whole number or a matcher such as {ge: 1}, not {}", argument
+        return validate_matcher(argument)
+    if isinstance(argument, bool) or not isinstance(argument, int) or argument < 0:
+        return name, "len takes a whole number (or a matcher such as {ge: 1})", argument
+    return None
+
+
+def _kind(argument: Any) -> str:
+    return "a mapping" if isinstance(argument, dict) else "a list"
+
+
+def _ordering_argument(name: str, argument: Any) -> Problem | None:
+    if argument is None or isinstance(argument, (dict, list, bool)):
+        return name, f"{name} takes a number or a string", argument
+    return None
+
+
+def _approx_argument(name: str, argument: Any) -> Problem | None:
+    parts = argument if isinstance(argument, dict) else {"value": argument}
+    if "value" in parts and all(_approx_part(key, value) for key, value in parts.items()):
+        return None
+    return name, "approx takes a number, or {value: N, rel: R, abs: A}", argument
+
+
+def _approx_part(key: Any, value: Any) -> bool:
+    """value, rel and abs are numbers (or templates); rel and abs may be left empty."""
+    if key not in ("value", "rel", "abs") or (key == "value" and value is None):
+        return False
+    return (
+        value is None
+        or (isinstance(value, (int, float)) and not isinstance(value, bool))
+        or (isinstance(value, str) and "{{" in value)
+    )
+
+
+_ARGUMENT_CHECKS: dict[str, Callable[[str, Any], Problem | None]] = {
+    "type": _type_argument,
+    "regex": _regex_argument,
+    "one_of": _one_of_argument,
+    "exists": _exists_argument,
+    "len": _len_argument,
+    "gt": _ordering_argument,
+    "ge": _ordering_argument,
+    "lt": _ordering_argument,
+    "le": _ordering_argument,
+    "approx": _approx_argument,
+}

@@ -19,7 +19,7 @@ from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined
 from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from ..errors import TemplateRenderError, did_you_mean
+from ..errors import TemplateCompileError, TemplateRenderError, did_you_mean
 
 Context = Mapping[str, Any]
 Render = Callable[[Context], Any]
@@ -141,13 +141,17 @@ class Templates:
     def compile_string(self, source: str) -> Render | None:
         """A renderer for ``source``, or None when it holds no template at all.
 
-        Raises ``jinja2.TemplateSyntaxError``; the loader turns it into a case-file error.
+        Raises ``TemplateCompileError``; the loader turns it into a case-file error. (The
+        loaders never see jinja2's own exception: only this module imports jinja2.)
         """
         try:
             return self._cache[source]
         except KeyError:
             pass
-        render = self._compile_string(source)
+        try:
+            render = self._compile_string(source)
+        except TemplateSyntaxError as exc:
+            raise TemplateCompileError(f"template syntax error: {exc.message}") from None
         self._cache[source] = render
         return render
 

@@ -205,7 +205,7 @@ class Results:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.info is None:
             return
-        from ..tables import write_summary
+        from .summary import write_summary
 
         write_summary(terminalreporter, self)
 
@@ -243,13 +243,13 @@ class Results:
             self._open_sink()
 
     def _open_sink(self) -> None:
-        from ..store.db import default_url
         from ..store.sink import Sink
         from ..store.spool import spool_path
+        from ..store.url import may_auto_upgrade
 
         project = self._project()
         url = database_url(self.config, project)
-        auto = url == default_url(project.root)  # only the project's own default file
+        auto = may_auto_upgrade(url, project.root)  # only the project's own default file
         self.sink = Sink(url, spool_path(project.root), auto_upgrade=auto)
 
     def _project(self) -> Any:
@@ -307,12 +307,46 @@ def run_trigger(environ: Any) -> str:
 
 def database_url(config: pytest.Config, project: Any) -> str:
     """--orbit-db, else $ORBIT_DB_URL, else orbit.yaml's ``database:``, else the default."""
-    from ..cases.project import resolve_database_url
+    from ..store.url import choose
 
-    chosen = config.getoption("orbit_db", None) or os.environ.get("ORBIT_DB_URL")
-    if chosen:
-        return resolve_database_url(str(chosen), config.invocation_params.dir)
-    return str(project.database_url)
+    explicit = config.getoption("orbit_db", None)
+    return choose(
+        explicit, database=project.database, root=project.root, cwd=config.invocation_params.dir
+    ).url
+
+
+def group_durations(
+    config: pytest.Config,
+    project: Any,
+    *,
+    runs_back: int,
+    environment: str | None,
+    exclude_run_key: str | None,
+) -> dict[tuple[str, str, str], float] | None:
+    """Each group's mean duration over the store's recent finished runs (``--orbit-shard``).
+
+    None when the store cannot be opened or read: balancing shards is a nicety, and no store
+    problem may stop or fail the run.
+    """
+    try:
+        from ..store import queries
+        from ..store.db import open_store
+
+        store = open_store(database_url(config, project))
+    except Exception:
+        return None
+    try:
+        with store.session() as session:
+            return queries.mean_durations(
+                session,
+                runs_back=runs_back,
+                environment=environment,
+                exclude_run_key=exclude_run_key,
+            )
+    except Exception:
+        return None
+    finally:
+        store.close()
 
 
 def git_revision(root: Path) -> tuple[str | None, str | None]:

@@ -16,11 +16,10 @@ different items, which xdist refuses.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import pytest
 
-from . import options
+from . import options, results
 from .collect import GroupNode, StepItem
 from .session import SESSION_KEY
 
@@ -129,35 +128,15 @@ def stored_durations(config: pytest.Config) -> dict[str, float] | None:
     if config.getoption("orbit_no_db", False):
         return None
     orbit = config.stash[SESSION_KEY]
-    try:
-        from ..store import queries
-        from ..store.db import open_store
-        from .results import database_url
-
-        store = open_store(database_url(config, orbit.project))
-    # Balancing is a nicety: no store problem may stop or fail the run.
-    except Exception:
-        return None
-    try:
-        with store.session() as session:
-            history = queries.history(session, runs_back=RUNS_BACK, environment=orbit.env_name)
-    except Exception:
-        return None
-    finally:
-        store.close()
-    return _means(history, options.get(config, "orbit_run_key"))
-
-
-def _means(history: Any, run_key: str | None) -> dict[str, float] | None:
-    finished = {
-        run.id
-        for run in history.runs
-        if run.status != "running" and (run_key is None or run.run_key != run_key)
-    }
+    means = results.group_durations(
+        config,
+        orbit.project,
+        runs_back=RUNS_BACK,
+        environment=orbit.env_name,
+        exclude_run_key=options.get(config, "orbit_run_key"),
+    )
     found: dict[str, float] = {}
-    for (file, group_id, param), rows in history.groups.items():
-        values = [row.duration for run_id, row in rows.items() if run_id in finished]
-        if values:
-            name = f"{group_id}[{param}]" if param else group_id
-            found[f"{file}::{name}"] = sum(values) / len(values)
+    for (file, group_id, param), seconds in (means or {}).items():
+        name = f"{group_id}[{param}]" if param else group_id
+        found[f"{file}::{name}"] = seconds  # as group_key names it
     return found or None

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import re
 import signal
 import sys
@@ -19,8 +18,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..cases.project import PROJECT_FILE, Project, load_project, resolve_database_url
+from ..cases.project import PROJECT_FILE, Project, load_project
 from ..errors import OrbitError, UsageError, did_you_mean
+from ..store import url as store_url
 from . import service
 from .service import ScheduleView
 from .timing import first_fire, next_fire, normalize_cron, parse_at, zone
@@ -46,16 +46,13 @@ class Context:
 
 def context(args: argparse.Namespace) -> Context:
     """The project (``--project`` or the current folder) and its store, as ``orbit db`` picks."""
-    from ..store.db import default_url
-
     root = Path(args.project or ".").resolve()
     if not root.is_dir():
         raise UsageError(f"--project {args.project}: no such folder")
     project_file = root / PROJECT_FILE
     project = load_project(project_file if project_file.is_file() else None, default_root=root)
-    chosen = args.db or os.environ.get("ORBIT_DB_URL")
-    url = resolve_database_url(chosen, Path.cwd()) if chosen else project.database_url
-    return Context(project, url, auto_upgrade=url == default_url(project.root))
+    chosen = store_url.choose(args.db, database=project.database, root=project.root, cwd=Path.cwd())
+    return Context(project, chosen.url, auto_upgrade=chosen.auto_upgrade)
 
 
 def now() -> datetime:

@@ -17,7 +17,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..cases.project import DEFAULT_DATABASE, resolve_database_url
 from ..errors import StoreError
 from . import migrate
 
@@ -31,10 +30,6 @@ def display_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return url
-
-
-def default_url(root: Path) -> str:
-    return resolve_database_url(DEFAULT_DATABASE, root)
 
 
 class Store:

@@ -250,3 +250,29 @@ def history(
         for row in by_run[run.id]:
             groups.setdefault(row.key, {})[run.id] = row
     return History(runs=recent, groups=groups)
+
+
+def mean_durations(
+    session: Session,
+    *,
+    runs_back: int,
+    environment: str | None = None,
+    exclude_run_key: str | None = None,
+) -> dict[GroupKey, float]:
+    """Each group's mean duration in seconds over the finished runs among the last ``runs_back``.
+
+    Runs still going, and those of ``exclude_run_key`` (a run whose other shards may be
+    writing right now), are left out, so shards starting together read the same runs.
+    """
+    recent = history(session, runs_back=runs_back, environment=environment)
+    finished = {
+        run.id
+        for run in recent.runs
+        if run.status != "running" and (exclude_run_key is None or run.run_key != exclude_run_key)
+    }
+    means: dict[GroupKey, float] = {}
+    for key, rows in recent.groups.items():
+        values = [row.duration for run_id, row in rows.items() if run_id in finished]
+        if values:
+            means[key] = sum(values) / len(values)
+    return means
