@@ -11,11 +11,10 @@ import yaml
 
 from pytest_testorbit.cli import main
 from pytest_testorbit.store import open_store, queries, schedule_models
-
-_PRELOADED = (open_store, queries, schedule_models)  # before pytester's in-process runs
 from shop_api import install_petstore
 from test_import_postman import ARGS, check_generated
 
+_PRELOADED = (open_store, queries, schedule_models)  # before pytester's in-process runs
 DATA = Path(__file__).parent / "importdata"
 SPEC = DATA / "petstore-3.0.yaml"
 

@@ -75,8 +75,8 @@ def import_har(
     name = slugify(path.name.split(".")[0]) or "recording"
     imported = Imported(source=f"HAR recording {path.name}", project=name)
     if not kept:
-        raise where.error(
-            "log/entries" if False else None,
+        raise (where / "log").error(
+            "entries",
             f"no requests left to import ({left_out} left out as static or other hosts)",
         )
     origins = Counter(

@@ -1,0 +1,156 @@
+"""``orbit import har`` and ``orbit import curl``: a browser's recording and a pasted command."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from pytest_testorbit.cli import main
+from shop_api import install_shop
+from test_import_postman import ARGS, check_generated
+
+DATA = Path(__file__).parent / "importdata"
+
+
+def test_a_har_recording_becomes_one_group_without_static_assets_and_runs(
+    pytester: pytest.Pytester, httpserver: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    install_shop(httpserver)
+    har = pytester.path / "shop.har"
+    shutil.copy(DATA / "shop.har", har)
+    out = pytester.path / "suite"
+    assert main(["import", "har", str(har), "--host", "127.0.0.1", "-o", str(out)]) == 0
+    summary = capsys.readouterr().out.splitlines()
+    assert summary[0] == f"Imported HAR recording shop.har: 1 case file(s), 2 request(s) into {out}"
+    assert "  - 6 request(s) left out (static assets or other hosts)" in summary
+    check_generated(out)
+    group = yaml.safe_load((out / "shop.orbit.yaml").read_text(encoding="utf-8"))
+    assert group["steps"] == [
+        {
+            "name": "POST /auth/login",
+            "request": {
+                "method": "POST",
+                "url": "/auth/login",
+                "headers": {"X-API-Key": "k-123"},
+                "json": {"username": "alice", "password": "s3cret"},
+            },
+            "expect": {"status": 200},
+        },
+        {
+            "name": "GET /health",
+            "request": {
+                "method": "GET",
+                "url": "/health",
+                "params": {"verbose": "1"},
+                "headers": {"Accept": "text/plain"},
+            },
+            "expect": {"status": 200},
+        },
+    ]
+    project = yaml.safe_load((out / "orbit.yaml").read_text(encoding="utf-8"))
+    project["environments"]["recorded"]["base_url"] = httpserver.url_for("").rstrip("/")
+    (out / "orbit.yaml").write_text(yaml.safe_dump(project), encoding="utf-8")
+    shutil.move(out / "orbit.yaml", pytester.path / "orbit.yaml")
+    pytester.runpytest(*ARGS, str(out)).assert_outcomes(passed=2)
+
+
+def test_without_host_filter_other_hosts_stay_as_full_urls(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", "har", str(DATA / "shop.har"), "-o", str(tmp_path)]) == 0
+    group = yaml.safe_load((tmp_path / "shop.orbit.yaml").read_text(encoding="utf-8"))
+    urls = [step["request"]["url"] for step in group["steps"]]
+    assert urls == ["/auth/login", "/health", "https://analytics.example.com/collect"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[]", "/: expected a HAR file: an object with 'log'"),
+        ('{"log": {"entries": {}}}', "/log/entries: must be a list of requests"),
+        ('{"log": {"entries": [{}]}}', "/log/entries/0/request: missing"),
+        (
+            '{"log": {"entries": [{"request": {"url": "/x"}}]}}',
+            "/log/entries/0/request/url: must be a full URL",
+        ),
+        (
+            '{"log": {"entries": []}}',
+            "/log/entries: no requests left to import (0 left out as static or other hosts)",
+        ),
+    ],
+)
+def test_a_bad_har_file_is_one_line_naming_where(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
+    har = tmp_path / "bad.har"
+    har.write_text(content, encoding="utf-8")
+    assert main(["import", "har", str(har), "-o", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err == f"orbit: error: {har}: {message}\n"
+
+
+CURL = """curl 'https://api.example.com/orders?expand=items' \\
+  -X POST -H 'Content-Type: application/json' -H 'Authorization: Bearer t0k3n' \\
+  --data-raw '{"sku": "ABC-1", "qty": 2}' --compressed -s"""
+
+
+def test_a_curl_line_is_printed_as_a_group_with_one_step(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["import", "curl", CURL]) == 0
+    assert capsys.readouterr().out == (
+        "name: imported\n"
+        "steps:\n"
+        "- name: POST /orders\n"
+        "  request:\n"
+        "    method: POST\n"
+        "    url: https://api.example.com/orders\n"
+        "    params: {expand: items}\n"
+        "    auth: {bearer: t0k3n}\n"
+        "    json: {sku: ABC-1, qty: 2}\n"
+    )
+
+
+def test_a_curl_step_is_appended_to_a_case_file_and_runs(
+    pytester: pytest.Pytester, httpserver: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    install_shop(httpserver)
+    case = pytester.path / "shop.orbit.yaml"
+    case.write_text(
+        "# my checks\nname: shop\nsteps:\n  - name: health\n    request: {method: GET, url: /health}\n",
+        encoding="utf-8",
+    )
+    line = f"curl -u admin:adm1n '{httpserver.url_for('/admin/orders')}?page=1'"
+    assert main(["import", "curl", line, "-o", str(case), "--name", "list orders"]) == 0
+    assert capsys.readouterr().out == f"Appended the step 'list orders' to {case}\n"
+    assert case.read_text(encoding="utf-8").startswith("# my checks\nname: shop\n")
+    (pytester.path / "orbit.yaml").write_text(
+        json.dumps({"environments": {"local": {"base_url": httpserver.url_for("").rstrip("/")}}}),
+        encoding="utf-8",
+    )
+    pytester.runpytest(*ARGS).assert_outcomes(passed=2)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("wget http://x", "curl: the command must start with 'curl'"),
+        ("curl 'http://x", "curl: cannot split the command line: No closing quotation"),
+        (
+            "curl --proxy http://p http://x",
+            "curl: curl option --proxy is not supported; remove it or write the step by hand",
+        ),
+        ("curl -H", "curl: option -H needs a value"),
+        ("curl -H nocolon http://x", "curl: header 'nocolon' must be 'Name: value'"),
+        ("curl", "curl: expected one URL, found 0: none"),
+    ],
+)
+def test_a_curl_line_that_cannot_be_read_says_why(
+    capsys: pytest.CaptureFixture[str], line: str, message: str
+) -> None:
+    assert main(["import", "curl", line]) == 2
+    assert capsys.readouterr().err == f"orbit: error: {message}\n"
