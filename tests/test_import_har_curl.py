@@ -110,8 +110,8 @@ def test_a_curl_line_is_printed_as_a_group_with_one_step(
         "    method: POST\n"
         "    url: https://api.example.com/orders\n"
         "    params: {expand: items}\n"
-        "    auth: {bearer: t0k3n}\n"
         "    json: {sku: ABC-1, qty: 2}\n"
+        "    auth: {bearer: t0k3n}\n"
     )
 
 
@@ -154,3 +154,114 @@ def test_a_curl_line_that_cannot_be_read_says_why(
 ) -> None:
     assert main(["import", "curl", line]) == 2
     assert capsys.readouterr().err == f"orbit: error: {message}\n"
+
+
+def curl_step(line: str, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    assert main(["import", "curl", line]) == 0
+    step: dict[str, Any] = yaml.safe_load(capsys.readouterr().out)["steps"][0]
+    return step
+
+
+@pytest.mark.parametrize(
+    ("line", "sent"),
+    [
+        (
+            "curl -XPUT http://x/a -HAccept:text/plain -k -m 5",
+            {
+                "method": "PUT",
+                "url": "http://x/a",
+                "headers": {"Accept": "text/plain"},
+                "timeout": 5.0,
+                "verify": False,
+            },
+        ),
+        (
+            "curl -G http://x/search -d q=shoes -d tag=red -d tag=blue",
+            {
+                "method": "GET",
+                "url": "http://x/search",
+                "params": {"q": "shoes", "tag": ["red", "blue"]},
+            },
+        ),
+        (
+            "curl http://x/login -d user=bob -d 'password=p w'",
+            {"method": "POST", "url": "http://x/login", "data": {"user": "bob", "password": "p w"}},
+        ),
+        (
+            "curl http://x/up -F name=cv -F file=@cv.pdf",
+            {
+                "method": "POST",
+                "url": "http://x/up",
+                "data": {"name": "cv"},
+                "files": {"file": "cv.pdf"},
+            },
+        ),
+        (
+            "curl --json '{\"a\": [1]}' http://x/j",
+            {
+                "method": "POST",
+                "url": "http://x/j",
+                "headers": {"Accept": "application/json"},
+                "json": {"a": [1]},
+            },
+        ),
+        (
+            "curl http://x/me -H 'Authorization: Basic Ym9iOnB3' -b 'sid=1; theme=dark'",
+            {
+                "method": "GET",
+                "url": "http://x/me",
+                "cookies": {"sid": "1", "theme": "dark"},
+                "auth": {"basic": ["bob", "pw"]},
+            },
+        ),
+        (
+            "curl http://x/t -H 'Content-Type: text/plain' -d 'Hello {{ name }}'",
+            {
+                "method": "POST",
+                "url": "http://x/t",
+                "headers": {"Content-Type": "text/plain"},
+                "data": "{% raw %}Hello {{ name }}{% endraw %}",
+            },
+        ),
+        ("curl -I example.com/", {"method": "HEAD", "url": "http://example.com/"}),
+    ],
+)
+def test_curl_options_become_the_request_they_send(
+    capsys: pytest.CaptureFixture[str], line: str, sent: dict[str, Any]
+) -> None:
+    assert curl_step(line, capsys)["request"] == sent
+
+
+def test_appending_refuses_a_file_it_would_have_to_rewrite(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = tmp_path / "a.orbit.yaml"
+    case.write_text(
+        "steps:\n  - name: a\n    request: {method: GET, url: /a}\ntags: [x]\n", encoding="utf-8"
+    )
+    assert main(["import", "curl", "curl http://x/b", "-o", str(case)]) == 2
+    assert capsys.readouterr().err == (
+        f"orbit: error: {case}: 'steps:' is not the last top-level key, so the step cannot be "
+        "appended without rewriting the file; add it by hand\n"
+    )
+    case.write_text(
+        "name: a\nsteps:\n  - name: GET /b\n    request: {method: GET, url: /b}\n", encoding="utf-8"
+    )
+    assert main(["import", "curl", "curl http://x/b", "-o", str(case)]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"orbit: error: {case} was left as it was: with the step it would not load: "
+    )
+    assert case.read_text(encoding="utf-8").count("GET /b") == 1
+    assert main(["import", "curl", "curl http://x/b", "-o", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"orbit: error: {tmp_path} is a folder; -o takes a case file to append the step to\n"
+    )
+
+
+def test_appending_to_a_new_file_makes_a_group_named_after_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = tmp_path / "smoke.orbit.yaml"
+    assert main(["import", "curl", "curl http://x/b", "-o", str(case)]) == 0
+    assert capsys.readouterr().out == f"Wrote {case} with the step 'GET /b'\n"
+    assert yaml.safe_load(case.read_text(encoding="utf-8"))["name"] == "smoke"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -250,3 +251,14 @@ def test_coverage_with_an_empty_store_says_so(
     db = f"sqlite:///{tmp_path / 'empty.db'}"
     assert main(["coverage", "--openapi", str(SPEC), "--db", db]) == 2
     assert capsys.readouterr().err == "orbit: error: the store has no runs yet\n"
+
+
+def test_reading_openapi_without_the_import_extra_says_how_to_install_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "openapi_spec_validator", None)
+    assert main(["import", "openapi", str(SPEC), "-o", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        "orbit: error: reading OpenAPI needs the import extra: "
+        "pip install 'pytest-testorbit[import]'\n"
+    )

@@ -246,3 +246,67 @@ def test_a_missing_collection_file_is_named(
         capsys.readouterr().err
         == f"orbit: error: {tmp_path / 'nope.json'}: no such collection file\n"
     )
+
+
+def test_a_v20_collection_with_string_urls_and_object_auth_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    collection = {
+        "info": {
+            "name": "Old",
+            "schema": "https://schema.getpostman.com/json/collection/v2.0.0/collection.json",
+        },
+        "auth": {"type": "basic", "basic": {"username": "bob", "password": "{{pw}}"}},
+        "item": [
+            {
+                "name": "ping",
+                "request": "https://api.example.com/ping?x=1",
+                "event": [
+                    {"listen": "test", "script": {"exec": "pm.response.to.have.status(204);"}}
+                ],
+            },
+            {
+                "name": "form",
+                "request": {
+                    "method": "POST",
+                    "url": "https://api.example.com/form",
+                    "auth": {"type": "digest", "digest": {}},
+                    "body": {
+                        "mode": "urlencoded",
+                        "urlencoded": [{"key": "a", "value": "{{a-b}}"}],
+                    },
+                },
+            },
+        ],
+    }
+    source = tmp_path / "old.json"
+    source.write_text(json.dumps(collection), encoding="utf-8")
+    assert main(["import", "postman", str(source), "-o", str(tmp_path / "out")]) == 0
+    summary = capsys.readouterr().out
+    assert (
+        "  - form: auth of type 'digest' has no equivalent; add it to the step by hand" in summary
+    )
+    group = yaml.safe_load((tmp_path / "out" / "old.orbit.yaml").read_text(encoding="utf-8"))
+    ping, form = group["steps"]
+    assert ping["request"] == {
+        "method": "GET",
+        "url": "/ping",
+        "params": {"x": "1"},
+        "auth": {"basic": ["bob", "{{ pw }}"]},
+    }
+    assert ping["expect"] == {"status": 204}
+    assert form["request"] == {"method": "POST", "url": "/form", "data": {"a": "{{ a_b }}"}}
+    project = yaml.safe_load((tmp_path / "out" / "orbit.yaml").read_text(encoding="utf-8"))
+    assert project["environments"]["local"] == {"base_url": "https://api.example.com"}
+
+
+def test_a_generated_file_that_does_not_load_is_reported_as_a_bug_not_written() -> None:
+    from pytest_testorbit.errors import OrbitError
+    from pytest_testorbit.importers.writer import check_loads
+
+    with pytest.raises(OrbitError) as caught:
+        check_loads({"x.orbit.yaml": "steps: []\n"})
+    assert str(caught.value) == (
+        "the generated x.orbit.yaml does not load, which is a bug of orbit import (please "
+        "report it with the input file): x.orbit.yaml:1: steps must be a non-empty list of steps"
+    )

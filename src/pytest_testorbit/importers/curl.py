@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from ..errors import InputFileError
-from .requests import set_body, step_name
+from .requests import add_param, literal, ordered, set_body, step_name
 
 SOURCE = "curl"
 # Options that take a value, by every name curl accepts for them.
@@ -76,13 +76,13 @@ def _options(tokens: list[str]) -> tuple[dict[str, list[str]], set[str]]:
     while index < len(tokens):
         token = tokens[index]
         option, _, inline = token.partition("=") if token.startswith("--") else (token, "", "")
+        if not token.startswith("--") and len(token) > 2 and token[:2] in _VALUED:
+            option, inline = token[:2], token[2:]  # -XPOST, -HAccept:x
         if not token.startswith("-") or token == "-":
             values.setdefault("url", []).append(token)
         elif option in _VALUED:
             if inline:
                 value = inline
-            elif token.startswith("-") and not token.startswith("--") and len(token) > 2:
-                value, option = token[2:], token[:2]  # -XPOST, -HAccept:x
             else:
                 index += 1
                 if index >= len(tokens):
@@ -109,7 +109,7 @@ def parse_curl(line: str) -> dict[str, Any]:
     request: dict[str, Any] = {"method": "GET", "url": urlunsplit(parts._replace(query=""))}
     params: dict[str, Any] = {}
     for key, value in parse_qsl(parts.query, keep_blank_values=True):
-        params.setdefault(key, []).append(value)
+        add_param(params, key, value)
     headers: dict[str, str] = {}
     for header in values.get("header", []):
         name, colon, value = header.partition(":")
@@ -128,10 +128,10 @@ def parse_curl(line: str) -> dict[str, Any]:
     method = values.get("method", ["HEAD" if "head" in flags else None])[-1]
     if "get" in flags and body_text is not None:  # -G: the data goes in the query string
         for key, value in parse_qsl(body_text, keep_blank_values=True):
-            params.setdefault(key, []).append(value)
+            add_param(params, key, value)
         body_text = None
     if params:
-        request["params"] = {k: v[0] if len(v) == 1 else v for k, v in params.items()}
+        request["params"] = params
     if body_text is not None:
         set_body(request, headers, body_text, _content_type(headers))
     sends_body = body_text is not None or "form" in values
@@ -151,14 +151,8 @@ def parse_curl(line: str) -> dict[str, Any]:
             raise _fail(f"--max-time {values['timeout'][-1]!r} is not a number") from None
     if "insecure" in flags:
         request["verify"] = False
-    request = {key: request[key] for key in _ORDER if key in request}
+    request = literal(ordered(request))
     return {"name": step_name(request["method"], parts.path or "/"), "request": request}
-
-
-_ORDER = (
-    "method", "url", "params", "headers", "cookies", "auth", "json", "data", "files",
-    "timeout", "verify",
-)  # fmt: skip
 
 
 def _content_type(headers: dict[str, str]) -> str:

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ..cases.slugs import slugify
 from .jsonfile import Where, load_json, need
-from .requests import is_noise, set_body, step_name
+from .requests import add_param, is_noise, literal, ordered, set_body, step_name
 from .writer import CaseFile, Imported, unique_step_names
 
 _STATIC_TYPES = {"document", "stylesheet", "script", "image", "font", "media", "manifest", "other"}
@@ -83,7 +83,7 @@ def import_har(
         "{0.scheme}://{0.netloc}".format(urlsplit(e["request"]["url"])) for e, _ in kept
     )
     base_url = origins.most_common(1)[0][0]
-    steps = [_step(entry, here, base_url) for entry, here in kept]
+    steps = [_step(entry, base_url) for entry, _ in kept]
     unique_step_names(steps)
     group = {"name": name, "title": f"Recorded in {path.name}", "steps": steps}
     comments = [
@@ -96,7 +96,7 @@ def import_har(
     return imported
 
 
-def _step(entry: dict[str, Any], where: Where, base_url: str) -> dict[str, Any]:
+def _step(entry: dict[str, Any], base_url: str) -> dict[str, Any]:
     raw = entry["request"]
     parts = urlsplit(raw["url"])
     origin = f"{parts.scheme}://{parts.netloc}"
@@ -109,13 +109,7 @@ def _step(entry: dict[str, Any], where: Where, base_url: str) -> dict[str, Any]:
     params: dict[str, Any] = {}
     for item in raw.get("queryString") or []:
         if isinstance(item, dict) and "name" in item:
-            value = str(item.get("value", ""))
-            previous = params.get(item["name"])
-            params[item["name"]] = (
-                value
-                if previous is None
-                else [*([previous] if isinstance(previous, str) else previous), value]
-            )
+            add_param(params, str(item["name"]), str(item.get("value", "")))
     if params:
         request["params"] = params
     headers = {
@@ -131,14 +125,10 @@ def _step(entry: dict[str, Any], where: Where, base_url: str) -> dict[str, Any]:
         else:
             request["data"] = {str(p.get("name")): str(p.get("value", "")) for p in post["params"]}
     if headers:
-        request = {
-            **{k: v for k, v in request.items() if k in ("method", "url", "params")},
-            "headers": headers,
-            **{k: v for k, v in request.items() if k not in ("method", "url", "params")},
-        }
+        request["headers"] = headers
     step: dict[str, Any] = {
         "name": step_name(request["method"], parts.path or "/"),
-        "request": request,
+        "request": literal(ordered(request)),
     }
     status = (entry.get("response") or {}).get("status")
     if isinstance(status, int) and 100 <= status <= 599:

@@ -17,6 +17,7 @@ from typing import Any
 from ..cases.slugs import slugify
 from ..openapi.schemas import sample, to_json_schema
 from ..openapi.spec import Operation, Spec, load_spec
+from .requests import ordered
 from .writer import CaseFile, Imported, unique_step_names
 
 _JSON = re.compile(r"^application/(.+\+)?json$")
@@ -110,8 +111,7 @@ def _step(
             request[key] = value
     _security(spec, operation, request, secrets, notes, label)
     _body(operation, request, notes, label)
-    order = ("method", "url", "params", "headers", "cookies", "auth", "json", "data")
-    step["request"] = {key: request[key] for key in order if key in request}
+    step["request"] = ordered(request)
     expect = _expect(spec, operation)
     if expect:
         step["expect"] = expect

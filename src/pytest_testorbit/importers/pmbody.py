@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .jsonfile import Where, need
-from .requests import set_body
+from .requests import add_param, set_body
 
 Convert = Callable[[str], str]
 _PLACEHOLDER = "__orbit_template_{}__"
@@ -50,14 +50,7 @@ def url(raw: Any, where: Where, convert: Convert) -> tuple[str, dict[str, Any]]:
         ]
     for item in query:
         if isinstance(item, dict) and item.get("key") is not None and not item.get("disabled"):
-            key, value = convert(str(item["key"])), convert(str(item.get("value") or ""))
-            if key in params:
-                previous = params[key]
-                params[key] = (
-                    [*previous, value] if isinstance(previous, list) else [previous, value]
-                )
-            else:
-                params[key] = value
+            add_param(params, convert(str(item["key"])), convert(str(item.get("value") or "")))
     return convert(text), params
 
 

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from ..cases.slugs import slugify
 from . import pmbody, pmscripts
 from .jsonfile import Where, load_json, need
+from .requests import ordered
 from .writer import CaseFile, Imported, names_used, unique_step_names, use_earlier_files
 
 _TEMPLATE = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
@@ -191,7 +192,7 @@ def _step(
         comments.append(f"step {name!r}: {problem}")
     if headers:
         request["headers"] = headers
-    step: dict[str, Any] = {"name": name, "request": _ordered(request)}
+    step: dict[str, Any] = {"name": name, "request": ordered(request)}
     tests = pmscripts.translate(_scripts(item, "test"), variable_name)
     if tests.expect:
         step["expect"] = tests.expect
@@ -217,13 +218,6 @@ def _convert(context: _Context) -> Any:
         return templates(text)
 
     return convert
-
-
-_ORDER = ("method", "url", "params", "headers", "auth", "json", "data", "files")
-
-
-def _ordered(request: dict[str, Any]) -> dict[str, Any]:
-    return {key: request[key] for key in _ORDER if key in request}
 
 
 def _base_url(imported: Imported, variables: dict[str, Any]) -> str | None:

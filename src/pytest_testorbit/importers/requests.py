@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import parse_qsl
+
+from ..cases.keys import REQUEST_KEYS
 
 # Headers a browser or an HTTP library adds by itself; a case file that sent them would only
 # pin the recording's accidents (its length, its compression, its browser).
@@ -51,9 +54,38 @@ def set_body(
     if kind == "application/x-www-form-urlencoded" and "=" in text:
         form: dict[str, Any] = {}
         for key, value in parse_qsl(text, keep_blank_values=True):
-            form.setdefault(key, []).append(value)
-        request["data"] = {k: v[0] if len(v) == 1 else v for k, v in form.items()}
+            add_param(form, key, value)
+        request["data"] = form
         if header:
             del headers[header]
         return
     request["data"] = text
+
+
+def add_param(params: dict[str, Any], key: str, value: Any) -> None:
+    """A parameter given twice (``?tag=a&tag=b``) becomes a list, which sends it twice."""
+    if key not in params:
+        params[key] = value
+    elif isinstance(params[key], list):
+        params[key].append(value)
+    else:
+        params[key] = [params[key], value]
+
+
+def ordered(request: dict[str, Any]) -> dict[str, Any]:
+    """The request's keys in the order the case-file reference lists them."""
+    return {key: request[key] for key in REQUEST_KEYS if key in request}
+
+
+_MARKER = re.compile(r"\{[{%#]")
+
+
+def literal(value: Any) -> Any:
+    """Recorded text is never a template: ``{{`` in a HAR body or curl line stays ``{{``."""
+    if isinstance(value, str) and _MARKER.search(value):
+        return "{% raw %}" + value + "{% endraw %}"
+    if isinstance(value, list):
+        return [literal(item) for item in value]
+    if isinstance(value, dict):
+        return {key: literal(item) for key, item in value.items()}
+    return value
