@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from ..cases.slugs import slugify
-from .jsonfile import Where, load_json, need
+from ..inputfiles import Where, load_json, need
 from .requests import add_param, is_noise, literal, ordered, set_body, step_name
 from .writer import CaseFile, Imported, unique_step_names
 

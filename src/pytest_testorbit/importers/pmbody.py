@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .jsonfile import Where, need
+from ..inputfiles import Where, need
 from .requests import add_param, set_body
 
 Convert = Callable[[str], str]

@@ -17,8 +17,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..cases.slugs import slugify
+from ..inputfiles import Where, load_json, need
 from . import pmbody, pmscripts
-from .jsonfile import Where, load_json, need
 from .requests import ordered
 from .writer import CaseFile, Imported, names_used, unique_step_names, use_earlier_files
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from ..importers.jsonfile import Where, load_json_or_yaml
+from ..inputfiles import Where, load_json_or_yaml
 
 
 class Resolver:

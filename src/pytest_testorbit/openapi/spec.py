@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import InputFileError, UsageError
-from ..importers.jsonfile import Where, load_json_or_yaml, need
+from ..inputfiles import Where, load_json_or_yaml, need
 from .refs import Resolver
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import InputFileError
+from .errors import InputFileError
 
 
 @dataclass(frozen=True)
