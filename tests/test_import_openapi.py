@@ -77,6 +77,15 @@ def test_an_openapi_description_becomes_a_case_file_per_tag_that_runs_and_covera
     assert table[4].split() == ["GET", "/pets", "1", "200+", "default-"]
     assert table[6].split() == ["GET", "/pets/{petId}", "1", "200+", "404-"]
 
+    page = pytester.path / "report.html"
+    args = ["report", "--db", db, "--format", "html", "--openapi", str(SPEC), "-o", str(page)]
+    assert main(args) == 0
+    html = page.read_text(encoding="utf-8")
+    assert '<h2 id="coverage">API coverage</h2>' in html
+    assert "5 of 5 operations and 5 of 9 documented statuses of" in html
+    assert '<code>DELETE</code> /pets/{petId} <span class="muted">deletePet</span>' in html
+    assert "<code>204+</code> <code>404-</code>" in html
+
 
 def test_the_steps_carry_parameters_bodies_auth_and_the_response_schema(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -261,4 +270,15 @@ def test_reading_openapi_without_the_import_extra_says_how_to_install_it(
     assert capsys.readouterr().err == (
         "orbit: error: reading OpenAPI needs the import extra: "
         "pip install 'pytest-testorbit[import]'\n"
+    )
+
+
+def test_report_openapi_goes_with_html_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = f"sqlite:///{tmp_path / 'empty.db'}"
+    assert main(["report", "--db", db, "--openapi", str(SPEC)]) == 2
+    assert capsys.readouterr().err == (
+        "orbit: error: --openapi goes with --format html; for a table or JSON of the coverage, "
+        "run orbit coverage --openapi SPEC\n"
     )
