@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
-from ..openapi.spec import Operation, Spec
+from ..openapi.spec import Spec, documented_status
 
 
 @dataclass
@@ -67,35 +65,15 @@ class Coverage:
         }
 
 
-def _pattern(template: str) -> re.Pattern[str]:
-    parts = re.split(r"(\{[^}/]+\})", template.rstrip("/") or "/")
-    regex = "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts)
-    return re.compile(f"^{regex}/?$")
-
-
-def _status_key(code: int, documented: list[str]) -> str | None:
-    text = str(code)
-    if text in documented:
-        return text
-    ranged = f"{text[0]}XX"
-    if ranged in documented or ranged.lower() in documented:
-        return ranged if ranged in documented else ranged.lower()
-    return "default" if "default" in documented else None
-
-
 def coverage(spec: Spec, run_id: str, steps: list[tuple[str, str, int | None]]) -> Coverage:
     """``steps``: each stored request of the run as (method, URL, status code)."""
-    table = [
-        (op, _pattern(op.path), sum(not p.startswith("{") for p in op.path.split("/")))
-        for op in spec.operations
-    ]
     found = {
         id(op): Covered(op.method, op.path, op.operation_id, list(op.responses))
         for op in spec.operations
     }
     unmatched: list[dict[str, Any]] = []
     for method, url, status in steps:
-        operation = _operation(table, method, unquote(urlsplit(url).path), spec.base_paths)
+        operation = spec.find(method, url)
         if operation is None:
             unmatched.append({"method": method, "url": url, "status": status})
             continue
@@ -103,26 +81,9 @@ def coverage(spec: Spec, run_id: str, steps: list[tuple[str, str, int | None]]) 
         entry.requests += 1
         if status is None:
             continue
-        key = _status_key(status, entry.statuses)
+        key = documented_status(status, entry.statuses)
         if key is None:
             entry.undocumented[status] = entry.undocumented.get(status, 0) + 1
         else:
             entry.seen[key] = entry.seen.get(key, 0) + 1
     return Coverage(str(spec.path), run_id, list(found.values()), unmatched)
-
-
-def _operation(
-    table: list[tuple[Operation, re.Pattern[str], int]], method: str, path: str, bases: list[str]
-) -> Operation | None:
-    for base in bases:  # the server's base path (/api/v3) is not part of the templates
-        if base and not path.startswith(base + "/") and path != base:
-            continue
-        rest = path[len(base) :] or "/"
-        matches = [
-            (literal, op)
-            for op, regex, literal in table
-            if op.method == method.upper() and regex.match(rest)
-        ]
-        if matches:  # /pets/mine wins over /pets/{id}: the most literal segments
-            return max(matches, key=lambda match: match[0])[1]
-    return None

@@ -6,10 +6,11 @@ Swagger 2.0 is brought into the 3.x shape here (body and form parameters become 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ..errors import InputFileError, UsageError
 from ..inputfiles import Where, load_json_or_yaml, need
@@ -40,12 +41,58 @@ class Spec:
     operations: list[Operation] = field(default_factory=list)
     security_schemes: dict[str, Any] = field(default_factory=dict)
     security: list[dict[str, Any]] = field(default_factory=list)
+    _compiled: list[tuple[Operation, re.Pattern[str], int]] | None = field(default=None, repr=False)
 
     @property
     def base_paths(self) -> list[str]:
         """The path part of each server URL, longest first: ``/api/v3``."""
         paths = {urlsplit(url).path.rstrip("/") for url in self.servers} or {""}
         return sorted(paths, key=len, reverse=True)
+
+    def find(self, method: str, url: str) -> Operation | None:
+        """The operation a request is for: ``GET .../api/v3/pets/7`` is ``GET /pets/{petId}``.
+
+        The servers' base path is not part of the templates; where two templates match, the
+        one with more literal segments wins (``/pets/mine`` over ``/pets/{petId}``).
+        """
+        path = unquote(urlsplit(url).path)
+        for base in self.base_paths:
+            if base and not path.startswith(base + "/") and path != base:
+                continue
+            rest = path[len(base) :] or "/"
+            matches = [
+                (literal, op)
+                for op, pattern, literal in self._patterns()
+                if op.method == method.upper() and pattern.match(rest)
+            ]
+            if matches:
+                return max(matches, key=lambda match: match[0])[1]
+        return None
+
+    def _patterns(self) -> list[tuple[Operation, re.Pattern[str], int]]:
+        if self._compiled is None:
+            self._compiled = [
+                (op, _pattern(op.path), sum(not p.startswith("{") for p in op.path.split("/")))
+                for op in self.operations
+            ]
+        return self._compiled
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{[^}/]+\})", template.rstrip("/") or "/")
+    regex = "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts)
+    return re.compile(f"^{regex}/?$")
+
+
+def documented_status(code: int, documented: list[str]) -> str | None:
+    """Which documented response a status code falls under: ``404``, ``4XX`` or ``default``."""
+    text = str(code)
+    if text in documented:
+        return text
+    for ranged in (f"{text[0]}XX", f"{text[0]}xx"):
+        if ranged in documented:
+            return ranged
+    return "default" if "default" in documented else None
 
 
 def _validate(data: dict[str, Any], version: str, where: Where) -> None:
