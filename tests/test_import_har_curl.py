@@ -265,3 +265,42 @@ def test_appending_to_a_new_file_makes_a_group_named_after_it(
     assert main(["import", "curl", "curl http://x/b", "-o", str(case)]) == 0
     assert capsys.readouterr().out == f"Wrote {case} with the step 'GET /b'\n"
     assert yaml.safe_load(case.read_text(encoding="utf-8"))["name"] == "smoke"
+
+
+def test_a_curl_body_read_from_a_file_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", "curl", "curl -d @order.json http://x/orders"]) == 2
+    assert capsys.readouterr().err == (
+        "orbit: error: curl: -d @order.json reads a file when curl runs; put the file's "
+        "content in the line\n"
+    )
+
+
+def test_keep_static_keeps_what_the_page_loaded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        main(["import", "har", str(DATA / "shop.har"), "--keep-static", "-o", str(tmp_path)]) == 0
+    )
+    assert (
+        capsys.readouterr()
+        .out.splitlines()[0]
+        .endswith("1 case file(s), 8 request(s) into " + str(tmp_path))
+    )
+
+
+def test_the_same_input_gives_the_same_files_byte_for_byte(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sources = [
+        ["har", str(DATA / "shop.har")],
+        ["postman", str(DATA / "shop.postman_collection.json")],
+        ["openapi", str(DATA / "petstore-3.0.yaml")],
+    ]
+    for number, source in enumerate(sources):
+        first, second = tmp_path / f"{number}a", tmp_path / f"{number}b"
+        assert main(["import", *source, "-o", str(first)]) == 0
+        assert main(["import", *source, "-o", str(second)]) == 0
+        files = sorted(p.name for p in first.iterdir())
+        assert files == sorted(p.name for p in second.iterdir())
+        for name in files:
+            assert (first / name).read_bytes() == (second / name).read_bytes()

@@ -282,3 +282,42 @@ def test_report_openapi_goes_with_html_only(
         "orbit: error: --openapi goes with --format html; for a table or JSON of the coverage, "
         "run orbit coverage --openapi SPEC\n"
     )
+
+
+def test_coverage_matches_templates_ranges_and_default_and_lists_the_rest() -> None:
+    from pytest_testorbit.coverage.match import coverage
+    from pytest_testorbit.coverage.render import coverage_table
+    from pytest_testorbit.openapi.spec import load_spec
+
+    spec = load_spec(SPEC)
+    base = "http://h/api/v3"
+    found = coverage(
+        spec,
+        "run-1",
+        [
+            ("GET", f"{base}/pets?limit=1", 200),
+            ("GET", f"{base}/pets", 500),  # falls under default
+            ("GET", f"{base}/pets/7", 418),  # not documented
+            ("GET", f"{base}/pets/7", None),
+            ("GET", "http://h/other/pets", 200),  # outside the server's base path
+            ("PATCH", f"{base}/pets/7", 200),
+        ],
+    )
+    table = coverage_table(found).splitlines()
+    assert table[0] == f"API coverage of {SPEC} by run run-1"
+    assert table[1] == "operations: 2 of 5 covered (40.0%); documented statuses: 2 of 9 (22.2%)"
+    assert table[4].split() == ["GET", "/pets", "2", "200+", "default+"]
+    assert table[6].split() == ["GET", "/pets/{petId}", "2", "200-", "404-", "418?"]
+    assert table[-3:] == [
+        "Requests that match no operation (2):",
+        "  GET http://h/other/pets -> 200",
+        "  PATCH http://h/api/v3/pets/7 -> 200",
+    ]
+
+
+def test_coverage_of_an_unknown_run_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = f"sqlite:///{tmp_path / 'empty.db'}"
+    assert main(["coverage", "--openapi", str(SPEC), "--db", db, "--run", "nope"]) == 2
+    assert capsys.readouterr().err == "orbit: error: no run 'nope' in the store\n"

@@ -120,6 +120,11 @@ def parse_curl(line: str) -> dict[str, Any]:
         if option in values:
             headers[name] = values[option][-1]
     data = values.get("data", [])
+    for value in [*data, *values.get("json", [])]:
+        if value.startswith("@"):
+            raise _fail(
+                f"-d {value} reads a file when curl runs; put the file's content in the line"
+            )
     body_text = "&".join(data) if data else None
     if "json" in values:
         body_text = values["json"][-1]
