@@ -84,7 +84,7 @@ CASES = {
             "  at: steps[[]0[]].expect.staus",
             "  here: staus: 200",
             "  did you mean: status?",
-            "  valid: status, headers, json, body, schema, max_ms",
+            "  valid: status, headers, json, body, schema, openapi, max_ms",
         ],
     ),
     "missing request": (

@@ -4,6 +4,7 @@
     ├── CaseFileError          a case file or orbit.yaml is malformed (file, line, key path)
     │   └── ProjectFileError   ... and it is orbit.yaml
     ├── UsageError             a bad option, ini value or command argument
+    │   └── InputFileError     a file given to orbit import / orbit coverage is malformed
     ├── TemplateCompileError   a template does not parse (the loaders make it a CaseFileError)
     ├── TemplateRenderError    a template failed while a step ran (unknown variable, filter error)
     ├── StepFailed             a step ran and an expectation did not hold
@@ -89,6 +90,20 @@ class UsageError(OrbitError):
 
 class TemplateCompileError(OrbitError):
     """A template is not valid Jinja2; the message reads "template syntax error: ..."."""
+
+
+class InputFileError(UsageError):
+    """A Postman collection, OpenAPI description, HAR file or curl line that cannot be read.
+
+    The message is one line: the file, where in it (a JSON pointer or key path) and what is
+    wrong there.
+    """
+
+    def __init__(self, source: str, message: str, where: str = "") -> None:
+        self.source = source
+        self.where = where
+        self.problem = message
+        super().__init__(f"{source}: {where}: {message}" if where else f"{source}: {message}")
 
 
 class TemplateRenderError(OrbitError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import did_you_mean
+from ..errors import OrbitError, did_you_mean
 from ..expr import matchers
 from ..expr.jsonpaths import TemplatedPath, compile_path
 from .keys import EXPECT_KEYS, EXTRACT_KINDS, RETRY_KEYS
@@ -67,6 +67,9 @@ class ExpectReader(Reader):
             expect.body = self.check("body", data["body"], data, "body", (*keys, "body"))
         if "schema" in data:
             expect.schema, expect.schema_source = self.schema(data, (*keys, "schema"))
+        if "openapi" in data:
+            expect.openapi = self.openapi(data, (*keys, "openapi"))
+            expect.openapi_source = str(data["openapi"])
         if "max_ms" in data:
             limit = data["max_ms"]
             if isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit <= 0:
@@ -168,6 +171,29 @@ class ExpectReader(Reader):
                 f"schema file {raw!r} does not hold a JSON Schema object", data, "schema", keys
             )
         return documents[0][0], raw
+
+    def openapi(self, data: dict[Any, Any], keys: Keys) -> Any:
+        """The OpenAPI description the response is checked against, read once per session."""
+        raw = data["openapi"]
+        if not isinstance(raw, str) or not raw.strip():
+            raise self.error(
+                "openapi is the path of an OpenAPI description, relative to the case file",
+                data,
+                "openapi",
+                keys,
+            )
+        path = (self.path.parent / raw).resolve()
+        if not path.is_file():
+            raise self.error(
+                f"OpenAPI description {raw!r} does not exist (paths are relative to the case file)",
+                data,
+                "openapi",
+                keys,
+            )
+        try:
+            return self.loader.openapi_spec(path)
+        except OrbitError as exc:
+            raise self.error(f"cannot use {raw!r}: {exc}", data, "openapi", keys) from None
 
     def extract(self, data: dict[Any, Any], keys: Keys) -> list[Extraction]:
         extractions = []

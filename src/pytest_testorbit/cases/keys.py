@@ -41,7 +41,7 @@ REQUEST_KEYS = (
     "allow_redirects",
     "verify",
 )
-EXPECT_KEYS = ("status", "headers", "json", "body", "schema", "max_ms")
+EXPECT_KEYS = ("status", "headers", "json", "body", "schema", "openapi", "max_ms")
 EXTRACT_KINDS = ("json", "header", "cookie", "regex", "status")
 RETRY_KEYS = ("times", "delay", "until")
 FILE_KEYS = ("path", "filename", "content_type")

@@ -47,6 +47,15 @@ class CaseLoader:
         self.templates = templates
         self.display = display  # how error messages name a file (pytest: rootdir-relative)
         self._used: dict[Path, list[Step]] = {}
+        self._specs: dict[Path, Any] = {}
+
+    def openapi_spec(self, path: Path) -> Any:
+        """An OpenAPI description for ``expect.openapi``, read (and validated) once."""
+        if path not in self._specs:
+            from ..openapi.spec import load_spec
+
+            self._specs[path] = load_spec(path)
+        return self._specs[path]
 
     def load(self, path: Path) -> list[Group]:
         return _FileReader(self, path.resolve(), display=self.display(path)).groups()

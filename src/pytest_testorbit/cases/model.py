@@ -48,11 +48,15 @@ class Expect:
     body: ValueCheck | None = None
     schema: dict[str, Any] | None = None
     schema_source: str | None = None  # the file the schema came from, for messages
+    openapi: Any = None  # an openapi.spec.Spec the response must agree with
+    openapi_source: str | None = None  # its path as written, for messages
     max_ms: float | None = None
 
     @property
     def is_empty(self) -> bool:
-        return not (self.headers or self.json or self.body or self.schema or self.max_ms)
+        return not (
+            self.headers or self.json or self.body or self.schema or self.openapi or self.max_ms
+        )
 
 
 @dataclass(slots=True)

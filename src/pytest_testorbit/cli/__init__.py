@@ -21,6 +21,8 @@ COMMAND_MODULES = (
     "pytest_testorbit.cli.db",  # db upgrade, db flush
     "pytest_testorbit.cli.schedule",  # schedule add|list|update|cancel, scheduler
     "pytest_testorbit.cases.schema",  # schema
+    "pytest_testorbit.cli.importing",  # import postman|openapi|har|curl
+    "pytest_testorbit.cli.coverage",  # coverage
 )
 
 

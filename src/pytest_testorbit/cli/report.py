@@ -34,6 +34,9 @@ def register(subparsers: Any) -> None:
     report.add_argument("--env", metavar="E", help="Only runs against this environment")
     report.add_argument("--format", choices=REPORT_FORMATS, default="table", help="Output format")
     report.add_argument("-o", "--output", metavar="FILE", help="Write to FILE, not to stdout")
+    report.add_argument(
+        "--openapi", metavar="SPEC", help="With --format html: a section of the run's API coverage"
+    )
     add_db_argument(report)
     report.set_defaults(func=run_report)
 
@@ -72,6 +75,16 @@ def run_report(args: argparse.Namespace) -> int:
     from ..report.text import report_csv, report_json, report_table
 
     runs_back = args.runs or (HTML_RUNS if args.format == "html" else 1)
+    if args.openapi and args.format != "html":
+        raise UsageError(
+            "--openapi goes with --format html; for a table or JSON of the coverage, "
+            "run orbit coverage --openapi SPEC"
+        )
+    spec = None
+    if args.openapi:
+        from ..openapi.spec import load_spec
+
+        spec = load_spec(Path(args.openapi))  # a bad description fails before the store opens
     store = open_target(args)
     try:
         with store.session() as session:
@@ -87,11 +100,26 @@ def run_report(args: argparse.Namespace) -> int:
     if args.format == "html":
         from ..report.html import render_html
 
-        text = render_html(report)
+        text = render_html(report, _coverage(spec, report) if spec else None)
     else:
         text = {"table": report_table, "json": report_json, "csv": report_csv}[args.format](report)
     _emit(text, args.output)
     return 0
+
+
+def _coverage(spec: Any, report: Any) -> Any:
+    from ..coverage.match import coverage
+
+    if report.run is None:
+        return None
+    steps = [
+        (step.method, step.url, step.status_code)
+        for group in report.groups
+        if report.in_last_run(group)
+        for step in group.steps
+        if step.method and step.url
+    ]
+    return coverage(spec, report.run.id, steps)
 
 
 def run_runs(args: argparse.Namespace) -> int:

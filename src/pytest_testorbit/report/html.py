@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -17,6 +18,9 @@ from ..store.queries import RunRow
 from ..tables import percent
 from .data import Report
 from .text import when
+
+if TYPE_CHECKING:
+    from ..coverage.match import Coverage
 
 TEMPLATES = Path(__file__).with_name("templates")
 WIDTH, HEIGHT = 960, 170
@@ -95,7 +99,8 @@ def chart(runs: list[RunRow], rates: list[float | None]) -> Chart:
     return drawing
 
 
-def render_html(report: Report) -> str:
+def render_html(report: Report, coverage: Coverage | None = None) -> str:
+    """The report page; with ``coverage`` (``orbit report --openapi``), an API coverage section."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html", "j2"], default=True),
@@ -109,4 +114,4 @@ def render_html(report: Report) -> str:
     for group in report.groups:
         charts[group.key] = chart(report.runs, group.trend)
     overall = chart(report.runs, [run.pass_rate for run in report.runs])
-    return template.render(report=report, charts=charts, overall=overall)
+    return template.render(report=report, charts=charts, overall=overall, coverage=coverage)

@@ -69,6 +69,10 @@ def check_response(expect: Expect, sent: Sent, run: GroupRun) -> list[Mismatch]:
         mismatches.extend(_check(expect.body, response.text, run))
     if expect.schema is not None:
         mismatches.extend(_schema_mismatches(expect, sent))
+    if expect.openapi is not None:
+        from .openapi import openapi_mismatches
+
+        mismatches.extend(openapi_mismatches(expect, sent))
     if expect.max_ms is not None and sent.elapsed_ms > expect.max_ms:
         mismatches.append(
             Mismatch(
