@@ -48,6 +48,8 @@ class Expect:
     body: ValueCheck | None = None
     schema: dict[str, Any] | None = None
     schema_source: str | None = None  # the file the schema came from, for messages
+    schema_base: str | None = None  # the file: URI its relative $refs resolve against
+    schema_roots: tuple[str, ...] = ()  # the folders those $refs may load files from
     max_ms: float | None = None
 
     @property

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ProjectFileError, TemplateRenderError, did_you_mean
+from .limits import timeout_problem
 from .yamlsrc import LineDict, load_documents, plain
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ CASE_SUFFIXES = (".orbit.yaml", ".orbit.yml")
 DEFAULT_DATABASE = "sqlite:///.orbit/results.db"
 WEBHOOK_KINDS = ("slack", "dingtalk", "feishu", "wecom", "json")
 
-_PROJECT_KEYS = ("project", "default_env", "database", "environments", "notify")
+_PROJECT_KEYS = ("project", "default_env", "database", "environments", "notify", "trusted_paths")
 _ENV_KEYS = ("base_url", "variables", "headers", "verify", "timeout", "secrets", "cert")
 _NOTIFY_KEYS = ("email", "webhooks")
 _EMAIL_KEYS = ("smtp", "from")
@@ -51,6 +52,8 @@ class Project:
     # environment, which may only be set where that part is used (STAGING_PASSWORD on the
     # staging runner, SMTP_PASSWORD on the scheduler's host), so they render on first use.
     raw: dict[Any, Any] = field(default_factory=dict, repr=False)
+    # Folders outside the project that files:, schema: and use: may name (trusted_paths:)
+    trusted_paths: list[Path] = field(default_factory=list)
     _reader: _ProjectReader | None = field(default=None, repr=False)
 
     @property
@@ -59,6 +62,11 @@ class Project:
         if self._reader is None:
             self._reader = _ProjectReader(self.path or self.root / PROJECT_FILE, "")
         return self._reader.templates
+
+    @property
+    def allowed_roots(self) -> tuple[Path, ...]:
+        """The folders case files may read files from: the project's, then trusted_paths."""
+        return (self.root.resolve(), *self.trusted_paths)
 
     @property
     def environment_names(self) -> list[str]:
@@ -239,14 +247,43 @@ class _ProjectReader:
                 choices=tuple(str(e) for e in environments),
             )
         self.notify(self.mapping(data.get("notify"), data, "notify", ("notify",)), render=False)
+        if "database" in data and not isinstance(data["database"], str):
+            raise self.error(
+                f"database must be a URL string such as {DEFAULT_DATABASE}, "
+                f"not {type(data['database']).__name__} {data['database']!r}",
+                data,
+                "database",
+                ("database",),
+            )
         return Project(
             name=str(name),
             root=self.path.parent,
             path=self.path,
             default_env=None if default_env is None else str(default_env),
             raw=data,
+            trusted_paths=self.trusted_paths(data),
             _reader=self,
         )
+
+    def trusted_paths(self, data: Any) -> list[Path]:
+        raw = data.get("trusted_paths")
+        if raw is None:
+            return []
+        keys = ("trusted_paths",)
+        if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+            raise self.error("trusted_paths must be a list of folder paths", data, keys[0], keys)
+        folders = []
+        for index, item in enumerate(raw):
+            folder = Path(self.local_path(item))
+            if not folder.is_dir():
+                raise self.error(
+                    f"trusted_paths: {item!r} is not a folder (paths are relative to orbit.yaml)",
+                    raw,
+                    index,
+                    (*keys, index),
+                )
+            folders.append(folder)
+        return folders
 
     def environment(self, name: str, data: Any, keys: tuple[Any, ...]) -> Environment:
         data = data if data is not None else LineDict(0)
@@ -263,6 +300,16 @@ class _ProjectReader:
                     raise self.error(
                         f"{key} must be a mapping of names to values", data, key, where
                     )
+                if key == "headers":
+                    for name, header in value.items():
+                        if isinstance(header, (dict, list)):
+                            raise self.error(
+                                f"header {name} must be one text value, not "
+                                f"{'a mapping' if isinstance(header, dict) else 'a list'}",
+                                data[key] if isinstance(data[key], dict) else data,
+                                name if isinstance(data[key], dict) else key,
+                                (*where, name),
+                            )
                 setattr(
                     env,
                     key,
@@ -276,14 +323,18 @@ class _ProjectReader:
                         "verify must be true, false or the path of a CA bundle", data, key, where
                     )
                 env.verify = self.local_path(value) if isinstance(value, str) else value
-            elif key == "timeout":
-                if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                if isinstance(env.verify, str) and not Path(env.verify).is_file():
                     raise self.error(
-                        f"timeout must be a positive number of seconds, not {value!r}",
+                        f"verify: CA bundle {value!r} does not exist "
+                        "(paths are relative to orbit.yaml)",
                         data,
                         key,
                         where,
                     )
+            elif key == "timeout":
+                problem = timeout_problem(value)
+                if problem:
+                    raise self.error(problem, data, key, where)
                 env.timeout = float(value)
             elif key == "secrets":
                 if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
