@@ -551,3 +551,20 @@ def test_the_runner_refuses_a_remote_ref_it_is_given_without_fetching_it(httpser
     with pytest.raises(Unresolvable, match=r"evil\.json"):
         list(validator.iter_errors({"a": 1}))
     assert httpserver.log == []  # nothing was fetched
+
+
+def test_an_orbit_yaml_that_is_not_utf8_is_an_error_naming_its_line(orbit):
+    orbit.write("a.orbit.yaml", "steps: [{name: a, request: {method: GET, url: /}}]\n")
+    (orbit.pytester.path / "orbit.yaml").write_bytes(b"project: x\ndefault_env: \xff\n")
+    result = orbit.run()
+    result.stderr.fnmatch_lines(["*orbit.yaml:2: the file is not UTF-8 text (byte 0xff on line 2)"])
+    assert "Traceback" not in orbit.text(result)
+
+
+def test_a_nul_byte_in_orbit_yaml_is_an_error_naming_its_line(orbit):
+    orbit.write("a.orbit.yaml", "steps: [{name: a, request: {method: GET, url: /}}]\n")
+    (orbit.pytester.path / "orbit.yaml").write_bytes(b"project: x\n\x00\n")
+    result = orbit.run()
+    result.stderr.fnmatch_lines(
+        ["*orbit.yaml:2: the file holds a NUL byte on line 2: it is binary, not YAML text"]
+    )

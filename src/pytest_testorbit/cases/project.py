@@ -143,13 +143,22 @@ def load_project(path: Path | None, *, default_root: Path | None = None) -> Proj
         return Project(name=root.name, root=root, path=None)
     path = path.resolve()
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         message = f"cannot read the project file: {exc.strerror}"
         raise ProjectFileError(message, path=str(path)) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ProjectFileError(
+            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line})",
+            path=str(path),
+            line=line,
+        ) from None
     documents = load_documents(text, str(path))
-    data = documents[0][0] if documents else LineDict(1)
-    return _ProjectReader(path, text).read(data)
+    top = documents[0][0] if documents else LineDict(1)
+    return _ProjectReader(path, text).read(top)
 
 
 class _ProjectReader:
