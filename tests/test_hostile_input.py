@@ -568,3 +568,22 @@ def test_a_nul_byte_in_orbit_yaml_is_an_error_naming_its_line(orbit):
     result.stderr.fnmatch_lines(
         ["*orbit.yaml:2: the file holds a NUL byte on line 2: it is binary, not YAML text"]
     )
+
+
+def test_yaml_nested_hundreds_of_levels_deep_is_an_error_not_a_traceback(orbit):
+    orbit.case(
+        "deep.orbit.yaml",
+        "steps: [{name: a, request: {method: POST, url: /, json: "
+        + "[" * 900
+        + "]" * 900
+        + "}}]\n",
+    )
+    result = orbit.run()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "deep.orbit.yaml:1: the YAML nests too deeply to read (hundreds of levels of lists "
+            "or mappings inside each other)"
+        ]
+    )
+    orbit.assert_no_plugin_traceback(result)

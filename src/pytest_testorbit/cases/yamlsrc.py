@@ -184,9 +184,17 @@ def load_documents(text: str, path: str) -> list[tuple[Any, int]]:
                 node = loader.get_node()
                 if node is None:
                     continue
-                if "&" in text and _ALIAS.search(text):  # most files have no alias: no walk
-                    _check_aliases(node)
-                data = loader.construct_document(node)
+                try:
+                    if "&" in text and _ALIAS.search(text):  # most files have no alias: no walk
+                        _check_aliases(node)
+                    data = loader.construct_document(node)
+                except RecursionError:  # construction recurses once per level of nesting
+                    raise CaseFileError(
+                        "the YAML nests too deeply to read (hundreds of levels of lists or "
+                        "mappings inside each other)",
+                        path=path,
+                        line=node.start_mark.line + 1,
+                    ) from None
                 if data is not None:
                     documents.append((data, node.start_mark.line + 1))
         finally:
