@@ -5,7 +5,7 @@ shared machine mean little. Each measured thing is a whole process (a subprocess
 start to exit); after one warm-up run each (which also checks that it passes), the contenders
 of a scenario run alternately, ``--repeat`` rounds, and the medians are compared.
 
-Scenarios: chain, many, collect, startup, parallel (memory is read from the chain and collect
+Scenarios: chain, many, collect, startup, parallel, long (memory is read from the chain and collect
 runs). ``--quick`` shrinks every size for a try-out; a quick or ``--only`` run writes to
 bench/out/ unless ``--out`` is given, so docs/performance.md only ever holds a full run.
 """
@@ -35,7 +35,7 @@ import server
 from scenarios import Contender
 
 REPO = Path(__file__).resolve().parent.parent
-SCENARIOS = ("chain", "many", "collect", "startup", "parallel")
+SCENARIOS = ("chain", "many", "collect", "startup", "parallel", "long")
 PACKAGES = ("pytest", "pytest-xdist", "requests", "PyYAML", "pytest-testorbit")
 
 
@@ -55,10 +55,14 @@ class Sizes:
     parallel_workers: int = 4
     parallel_latency: float = 0.1  # seconds per answer
     parallel_target: float = 3.0  # speed-up of -n 4 over -n 0
+    long_group: tuple[int, int] = (2000, 10000)  # steps of one group: cost per step must hold
+    long_target: float = 1.25  # per-step cost at the larger size over the smaller one
 
 
 FULL = Sizes()
-QUICK = Sizes(chain=(20, 200), many=20, collect_files=100, parallel_groups=8)
+QUICK = Sizes(
+    chain=(20, 200), many=20, collect_files=100, parallel_groups=8, long_group=(200, 1000)
+)
 
 
 # --- measuring ------------------------------------------------------------------------------
@@ -385,12 +389,40 @@ def memory_rows(ctx: Context, results: Results) -> None:
         results.rows.append(Row(f"memory: {label}", "testorbit", against, figure, "reported"))
 
 
+def scenario_long(ctx: Context, results: Results) -> None:
+    """One group of many steps: the cost of a step must not grow with the group's length."""
+    small, large = ctx.sizes.long_group
+    per_step: dict[int, float] = {}
+    for steps in (small, large):
+        label = f"one group of {steps}"
+        ours = scenarios.chain_orbit(ctx.root, ctx.python, ctx.url, steps)
+        samples = compare(label, [ours], ctx.repeat, ctx.timeout)
+        results.samples[label] = samples
+        if samples[ours.name].ok:
+            per_step[steps] = samples[ours.name].median / steps * 1000
+    label = f"one group, {large} vs {small} steps"
+    target = f"≤ {ctx.sizes.long_target:.2f}"
+    if len(per_step) < 2:
+        results.rows.append(Row(label, "testorbit", "testorbit", "—", target, "no result"))
+        return
+    ratio = per_step[large] / per_step[small]
+    verdict = "pass" if ratio <= ctx.sizes.long_target else "FAIL"
+    results.rows.append(
+        Row(label, f"per step at {large}", f"per step at {small}", f"{ratio:.2f}", target, verdict)
+    )
+    results.notes.append(
+        f"One group, whole process per step: {per_step[small]:.2f} ms at {small} steps, "
+        f"{per_step[large]:.2f} ms at {large} steps."
+    )
+
+
 RUNNERS: dict[str, Callable[[Context, Results], None]] = {
     "chain": scenario_chain,
     "many": scenario_many,
     "collect": scenario_collect,
     "startup": scenario_startup,
     "parallel": scenario_parallel,
+    "long": scenario_long,
 }
 
 
@@ -521,6 +553,9 @@ and the published figures of Newman and Step CI the store-on figures stand as th
 - **parallel**: {sizes.parallel_groups} groups × {sizes.parallel_steps} steps against a
   server that waits {sizes.parallel_latency * 1000:.0f} ms before each answer, `-n 0`
   against `-n {sizes.parallel_workers}`.
+- **long**: one group of {sizes.long_group[0]} and one of {sizes.long_group[1]} chained steps
+  (the chain's files, store on); the figure is the per-step cost of the larger over the
+  smaller, which stays near 1 when nothing grows with the length of one group.
 - **memory**: the peak RSS of each process (`os.wait4`'s rusage of that child) in the large
   chain and the collection runs; the largest over the rounds.
 

@@ -636,7 +636,7 @@ def test_a_case_file_that_is_not_utf8_is_an_error(orbit):
     result = orbit.run()
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
-        ["bin.orbit.yaml: cannot read the case file: 'utf-8' codec can't decode byte 0xff*"]
+        ["bin.orbit.yaml:1: the file is not UTF-8 text (byte 0xff on line 1); case files are UTF-8"]
     )
 
 

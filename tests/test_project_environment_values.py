@@ -44,6 +44,7 @@ def test_a_wrong_environment_value_names_the_key_its_line_and_what_is_right(
 def test_right_environment_values_are_read_with_paths_relative_to_orbit_yaml(
     tmp_path: Path,
 ) -> None:
+    (tmp_path / "ca.pem").write_text("")  # a CA bundle must exist (security.md)
     path = tmp_path / "orbit.yaml"
     path.write_text(
         "environments:\n"

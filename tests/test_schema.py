@@ -134,6 +134,9 @@ def _load_project(text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         monkeypatch.setenv(name, "1")
     path = tmp_path / "orbit.yaml"
     path.write_text(text, encoding="utf-8")
+    for bundle in re.findall(r"verify: ([\w./-]+\.pem)", text):  # a CA bundle must exist
+        (tmp_path / bundle).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / bundle).write_text("", encoding="utf-8")
     loaded = project.load_project(path)
     for name in loaded.environment_names:
         loaded.environment(name)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+from pathlib import Path
 from typing import Any
 
 from ..errors import OrbitError, did_you_mean
 from ..expr import matchers
 from ..expr.jsonpaths import TemplatedPath, compile_path
 from .keys import EXPECT_KEYS, EXTRACT_KINDS, RETRY_KEYS
+from .limits import MAX_RETRY_DELAY, MAX_RETRY_TIMES
 from .model import (
     Expect,
     Extraction,
@@ -15,8 +18,10 @@ from .model import (
     Retry,
     ValueCheck,
 )
+from .paths import resolve_inside
 from .reader import Keys, Reader
-from .yamlsrc import load_documents
+from .schemarefs import check_refs
+from .yamlsrc import load_documents, plain
 
 
 class ExpectReader(Reader):
@@ -67,12 +72,18 @@ class ExpectReader(Reader):
             expect.body = self.check("body", data["body"], data, "body", (*keys, "body"))
         if "schema" in data:
             expect.schema, expect.schema_source = self.schema(data, (*keys, "schema"))
+            expect.schema_base = self.schema_base(data["schema"])
+            expect.schema_roots = tuple(str(root) for root in self.loader.roots)
         if "openapi" in data:
             expect.openapi = self.openapi(data, (*keys, "openapi"))
             expect.openapi_source = str(data["openapi"])
         if "max_ms" in data:
             limit = data["max_ms"]
-            if isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit <= 0:
+            if (
+                isinstance(limit, bool)
+                or not isinstance(limit, (int, float))
+                or not 0 < limit < math.inf
+            ):
                 raise self.error(
                     f"max_ms must be a positive number of milliseconds, not {limit!r}",
                     data,
@@ -147,9 +158,19 @@ class ExpectReader(Reader):
             raise self.error(f"invalid JSONPath {source!r}: {exc}", parent, key, keys) from None
 
     def schema(self, data: dict[Any, Any], keys: Keys) -> tuple[dict[str, Any], str | None]:
+        schema, source, folder = self.schema_document(data, keys)
+        try:
+            check_refs(schema, folder, self.loader.roots)
+        except ValueError as exc:
+            raise self.error(f"schema: {exc}", data, "schema", keys) from None
+        return schema, source
+
+    def schema_document(
+        self, data: dict[Any, Any], keys: Keys
+    ) -> tuple[dict[str, Any], str | None, Path]:
         raw = data["schema"]
         if isinstance(raw, dict):
-            return dict(raw), None
+            return plain(raw), None, self.path.parent
         if not isinstance(raw, str):
             raise self.error(
                 "schema is a JSON Schema mapping, or the path of a .json/.yaml file",
@@ -157,7 +178,10 @@ class ExpectReader(Reader):
                 "schema",
                 keys,
             )
-        path = (self.path.parent / raw).resolve()
+        try:
+            path = resolve_inside(self.path.parent, raw, self.loader.roots)
+        except ValueError as exc:
+            raise self.error(f"schema file {exc}", data, "schema", keys) from None
         if not path.is_file():
             raise self.error(
                 f"schema file {raw!r} does not exist (paths are relative to the case file)",
@@ -165,12 +189,24 @@ class ExpectReader(Reader):
                 "schema",
                 keys,
             )
-        documents = load_documents(path.read_text(encoding="utf-8"), str(path))  # JSON is YAML
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise self.error(
+                f"cannot read schema file {raw!r}: {exc}", data, "schema", keys
+            ) from None
+        documents = load_documents(text, str(path))  # JSON is YAML
         if not documents or not isinstance(documents[0][0], dict):
             raise self.error(
                 f"schema file {raw!r} does not hold a JSON Schema object", data, "schema", keys
             )
-        return documents[0][0], raw
+        return plain(documents[0][0]), raw, path.parent
+
+    def schema_base(self, raw: Any) -> str:
+        """The URI the schema's relative ``$ref``s resolve against: its file, or the case file."""
+        if isinstance(raw, str):
+            return (self.path.parent / raw).resolve().as_uri()
+        return self.path.as_uri()
 
     def openapi(self, data: dict[Any, Any], keys: Keys) -> Any:
         """The OpenAPI description the response is checked against, read once per session."""
@@ -182,7 +218,10 @@ class ExpectReader(Reader):
                 "openapi",
                 keys,
             )
-        path = (self.path.parent / raw).resolve()
+        try:
+            path = resolve_inside(self.path.parent, raw, self.loader.roots)
+        except ValueError as exc:
+            raise self.error(f"OpenAPI description {exc}", data, "openapi", keys) from None
         if not path.is_file():
             raise self.error(
                 f"OpenAPI description {raw!r} does not exist (paths are relative to the case file)",
@@ -265,9 +304,23 @@ class ExpectReader(Reader):
                 "times",
                 (*keys, "times"),
             )
-        if isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0:
+        if times > MAX_RETRY_TIMES:
+            raise self.error(
+                f"retry.times must be at most {MAX_RETRY_TIMES} tries, not {times!r}",
+                data,
+                "times",
+                (*keys, "times"),
+            )
+        if isinstance(delay, bool) or not isinstance(delay, (int, float)) or not delay >= 0:
             raise self.error(
                 f"retry.delay must be seconds, 0 or more, not {delay!r}",
+                data,
+                "delay",
+                (*keys, "delay"),
+            )
+        if delay > MAX_RETRY_DELAY:
+            raise self.error(
+                f"retry.delay must be at most {MAX_RETRY_DELAY:g} seconds, not {delay!r}",
                 data,
                 "delay",
                 (*keys, "delay"),

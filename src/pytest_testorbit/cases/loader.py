@@ -7,7 +7,7 @@ has passed. Templates are compiled and JSONPaths parsed once, here, never per re
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from .model import (
     Use,
     Value,
 )
+from .paths import resolve_inside
 from .project import CASE_SUFFIXES
 from .reader import Keys, _kind
 from .request import RequestReader
@@ -40,12 +41,39 @@ def group_id_from_path(path: Path) -> str:
     return slugify(name)
 
 
+def read_case_text(path: Path, display: str) -> str:
+    """The file's text; a file that cannot be read or is not UTF-8 is a ``CaseFileError``."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CaseFileError(
+            f"cannot read the case file: {exc.strerror or exc}", path=display
+        ) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CaseFileError(
+            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line}); "
+            "case files are UTF-8",
+            path=display,
+            line=line,
+        ) from None
+
+
 class CaseLoader:
     """Loads case files for one session; files pulled in by ``use:`` are read once."""
 
-    def __init__(self, templates: Templates, display: Callable[[Path], str] = str) -> None:
+    def __init__(
+        self,
+        templates: Templates,
+        display: Callable[[Path], str] = str,
+        roots: Sequence[Path] = (),
+    ) -> None:
         self.templates = templates
         self.display = display  # how error messages name a file (pytest: rootdir-relative)
+        # The folders that files:, schema: and use: may name (cases/paths.py); none: any
+        self.roots = tuple(dict.fromkeys(root.resolve() for root in roots))
         self._used: dict[Path, list[Step]] = {}
         self._specs: dict[Path, Any] = {}
 
@@ -67,8 +95,12 @@ class CaseLoader:
         if path not in self._used:
             if not path.is_file():
                 raise error(f"use: {path} does not exist")
+            try:
+                text = read_case_text(path, self.display(path))
+            except CaseFileError as exc:  # named at the use: line, which is what to edit
+                raise error(f"use: {exc}") from None
             reader = _FileReader(self, path, display=self.display(path), chain=chain)
-            groups = reader.groups()
+            groups = reader.groups(text)
             if len(groups) != 1:
                 raise error(f"use: {path.name} must hold exactly one group, it holds {len(groups)}")
             self._used[path] = groups[0].steps
@@ -76,11 +108,8 @@ class CaseLoader:
 
 
 class _FileReader(RequestReader, ExpectReader):
-    def groups(self) -> list[Group]:
-        try:
-            self.text = self.path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CaseFileError(f"cannot read the case file: {exc}", path=self.display) from None
+    def groups(self, text: str | None = None) -> list[Group]:
+        self.text = read_case_text(self.path, self.display) if text is None else text
         groups: list[Group] = []
         seen: dict[str, int] = {}
         for data, line in load_documents(self.text, self.display):
@@ -348,7 +377,10 @@ class _FileReader(RequestReader, ExpectReader):
             raise self.error(
                 "use must be the path of another case file", data, "use", (*keys, "use")
             )
-        target = (self.path.parent / raw).resolve()
+        try:
+            target = resolve_inside(self.path.parent, raw, self.loader.roots)
+        except ValueError as exc:
+            raise self.error(f"use: {exc}", data, "use", (*keys, "use")) from None
 
         def error(message: str) -> CaseFileError:
             return self.error(message, data, "use", (*keys, "use"))

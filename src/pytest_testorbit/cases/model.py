@@ -50,6 +50,8 @@ class Expect:
     schema_source: str | None = None  # the file the schema came from, for messages
     openapi: Any = None  # an openapi.spec.Spec the response must agree with
     openapi_source: str | None = None  # its path as written, for messages
+    schema_base: str | None = None  # the file: URI its relative $refs resolve against
+    schema_roots: tuple[str, ...] = ()  # the folders those $refs may load files from
     max_ms: float | None = None
 
     @property

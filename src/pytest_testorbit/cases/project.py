@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ProjectFileError, TemplateCompileError, TemplateRenderError, did_you_mean
+from .limits import timeout_problem
 from .reader import LineReader
 from .yamlsrc import LineDict, load_documents, plain
 
@@ -23,7 +24,7 @@ PROJECT_FILE = "orbit.yaml"
 CASE_SUFFIXES = (".orbit.yaml", ".orbit.yml")
 WEBHOOK_KINDS = ("slack", "dingtalk", "feishu", "wecom", "json")
 
-_PROJECT_KEYS = ("project", "default_env", "database", "environments", "notify")
+_PROJECT_KEYS = ("project", "default_env", "database", "environments", "notify", "trusted_paths")
 _NOTIFY_KEYS = ("email", "webhooks")
 _EMAIL_KEYS = ("smtp", "from")
 _WEBHOOK_KEYS = ("kind", "url", "secret")
@@ -51,7 +52,14 @@ class Project:
     # environment, which may only be set where that part is used (STAGING_PASSWORD on the
     # staging runner, SMTP_PASSWORD on the scheduler's host), so they render on first use.
     raw: dict[Any, Any] = field(default_factory=dict, repr=False)
+    # Folders outside the project that files:, schema: and use: may name (trusted_paths:)
+    trusted_paths: list[Path] = field(default_factory=list)
     _reader: _ProjectReader | None = field(default=None, repr=False)
+
+    @property
+    def allowed_roots(self) -> tuple[Path, ...]:
+        """The folders case files may read files from: the project's, then trusted_paths."""
+        return (self.root.resolve(), *self.trusted_paths)
 
     @property
     def templates(self) -> Templates:
@@ -126,13 +134,22 @@ def load_project(path: Path | None, *, default_root: Path | None = None) -> Proj
         return Project(name=root.name, root=root, path=None)
     path = path.resolve()
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         message = f"cannot read the project file: {exc.strerror}"
         raise ProjectFileError(message, path=str(path)) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ProjectFileError(
+            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line})",
+            path=str(path),
+            line=line,
+        ) from None
     documents = load_documents(text, str(path))
-    data = documents[0][0] if documents else LineDict(1)
-    return _ProjectReader(path, text).read(data)
+    top = documents[0][0] if documents else LineDict(1)
+    return _ProjectReader(path, text).read(top)
 
 
 class _ProjectReader(LineReader):
@@ -203,14 +220,43 @@ class _ProjectReader(LineReader):
                 choices=tuple(str(e) for e in environments),
             )
         self.notify(self.mapping(data.get("notify"), data, "notify", ("notify",)), render=False)
+        if "database" in data and not isinstance(data["database"], str):
+            raise self.error(
+                "database must be a URL string such as sqlite:///.orbit/results.db, "
+                f"not {type(data['database']).__name__} {data['database']!r}",
+                data,
+                "database",
+                ("database",),
+            )
         return Project(
             name=str(name),
             root=self.path.parent,
             path=self.path,
             default_env=None if default_env is None else str(default_env),
             raw=data,
+            trusted_paths=self.trusted_paths(data),
             _reader=self,
         )
+
+    def trusted_paths(self, data: Any) -> list[Path]:
+        raw = data.get("trusted_paths")
+        if raw is None:
+            return []
+        keys = ("trusted_paths",)
+        if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+            raise self.error("trusted_paths must be a list of folder paths", data, keys[0], keys)
+        folders = []
+        for index, item in enumerate(raw):
+            folder = Path(self.local_path(item))
+            if not folder.is_dir():
+                raise self.error(
+                    f"trusted_paths: {item!r} is not a folder (paths are relative to orbit.yaml)",
+                    raw,
+                    index,
+                    (*keys, index),
+                )
+            folders.append(folder)
+        return folders
 
     def environment(self, name: str, data: Any, keys: tuple[Any, ...]) -> Environment:
         data = data if data is not None else LineDict(0)
@@ -220,7 +266,14 @@ class _ProjectReader(LineReader):
             field_reader = _ENV_FIELDS.get(key)
             if field_reader is None:  # not an environment key: read() has refused it already
                 continue
-            converted = field_reader(self, value)
+            try:
+                converted = field_reader(self, value)
+            except _Refused as refused:  # a message of its own, maybe about one entry
+                inner = data[key] if refused.entry is not None else None
+                if isinstance(inner, dict):
+                    entry_keys = (*keys, key, refused.entry)
+                    raise self.error(refused.message, inner, refused.entry, entry_keys) from None
+                raise self.error(refused.message, data, key, (*keys, key)) from None
             if converted is _INVALID:
                 message = _ENV_MESSAGES[key].format(value=value)
                 raise self.error(message, data, key, (*keys, key))
@@ -284,6 +337,19 @@ class _ProjectReader(LineReader):
 _INVALID: Any = object()  # what a field reader gives back for a value it refuses
 
 
+class _Refused(Exception):
+    """A refused value whose message says more than the key's fixed one (``_ENV_MESSAGES``).
+
+    ``entry`` names the entry of a mapping value at fault (a header), so the error points at
+    its line.
+    """
+
+    def __init__(self, message: str, entry: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.entry = entry
+
+
 def _base_url(reader: _ProjectReader, value: Any) -> Any:
     return value if isinstance(value, str) else _INVALID
 
@@ -293,18 +359,32 @@ def _variables(reader: _ProjectReader, value: Any) -> Any:
 
 
 def _headers(reader: _ProjectReader, value: Any) -> Any:
-    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else _INVALID
+    if not isinstance(value, dict):
+        return _INVALID
+    for name, header in value.items():
+        if isinstance(header, (dict, list)):
+            kind = "a mapping" if isinstance(header, dict) else "a list"
+            raise _Refused(f"header {name} must be one text value, not {kind}", entry=name)
+    return {str(k): str(v) for k, v in value.items()}
 
 
 def _verify(reader: _ProjectReader, value: Any) -> Any:
-    if isinstance(value, str):
-        return reader.local_path(value)  # a CA bundle
-    return value if isinstance(value, bool) else _INVALID
+    if isinstance(value, bool):
+        return value
+    if not isinstance(value, str):
+        return _INVALID
+    bundle = reader.local_path(value)  # a CA bundle
+    if not Path(bundle).is_file():
+        raise _Refused(
+            f"verify: CA bundle {value!r} does not exist (paths are relative to orbit.yaml)"
+        )
+    return bundle
 
 
 def _timeout(reader: _ProjectReader, value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        return _INVALID
+    problem = timeout_problem(value)
+    if problem:
+        raise _Refused(problem)
     return float(value)
 
 

@@ -7,10 +7,12 @@ from typing import Any
 
 from ..errors import did_you_mean
 from .keys import FILE_KEYS, METHODS, REQUEST_KEYS
+from .limits import timeout_problem
 from .model import (
     RequestSpec,
     Value,
 )
+from .paths import resolve_inside
 from .reader import Keys, Reader
 
 
@@ -50,20 +52,37 @@ class RequestReader(Reader):
         templated = isinstance(raw, str) and "{{" in raw
         if key in ("params", "headers", "cookies") and not (isinstance(raw, dict) or templated):
             raise self.error(f"request.{key} must be a mapping of names to values", data, key, keys)
-        if (
-            key == "timeout"
-            and not templated
-            and (isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw <= 0)
-        ):
-            raise self.error(
-                f"timeout must be a positive number of seconds, not {raw!r}", data, key, keys
-            )
+        if key == "timeout" and not templated:
+            problem = timeout_problem(raw)
+            if problem:
+                raise self.error(problem, data, key, keys)
+        if key == "headers" and isinstance(raw, dict):
+            for name, value in raw.items():
+                if isinstance(value, (dict, list)):
+                    raise self.error(
+                        f"header {name} must be one text value, not "
+                        f"{'a mapping' if isinstance(value, dict) else 'a list'}",
+                        raw,
+                        name,
+                        (*keys, name),
+                    )
         if key == "allow_redirects" and not isinstance(raw, bool) and not templated:
             raise self.error(f"{key} must be true or false", data, key, keys)
         if key == "verify" and not isinstance(raw, (bool, str)):
             raise self.error(
                 "verify must be true, false or the path of a CA bundle", data, key, keys
             )
+        if key == "verify" and isinstance(raw, str) and not templated:
+            bundle = (self.path.parent / raw).resolve()
+            if not bundle.is_file():
+                raise self.error(
+                    f"verify: CA bundle {raw!r} does not exist "
+                    "(paths are relative to the case file)",
+                    data,
+                    key,
+                    keys,
+                )
+            raw = str(bundle)
         if key == "auth":
             raw = self.auth(raw, data, keys)
         if key == "files":
@@ -98,7 +117,12 @@ class RequestReader(Reader):
                     field_name,
                     (*keys, field_name),
                 )
-            path = (self.path.parent / path_text).resolve() if "{{" not in path_text else path_text
+            path: Path | str = path_text
+            if "{{" not in path_text:
+                try:
+                    path = resolve_inside(self.path.parent, path_text, self.loader.roots)
+                except ValueError as exc:
+                    raise self.error(f"file {exc}", raw, field_name, (*keys, field_name)) from None
             if isinstance(path, Path) and not path.is_file():
                 raise self.error(
                     f"file {path_text!r} does not exist (paths are relative to the case file)",
@@ -119,6 +143,8 @@ class RequestReader(Reader):
                 )
             entry["path"] = str(path)
             entry["base"] = str(self.path.parent)  # templated paths resolve against it when sent
+            # ... and must land inside these folders: the value may come from a response
+            entry["roots"] = [str(root) for root in self.loader.roots]
             resolved[field_name] = entry
         return resolved
 

@@ -8,6 +8,7 @@ Python either way, which is where the line numbers are read.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -72,6 +73,61 @@ class _DuplicateKey(yaml.MarkedYAMLError):
     pass
 
 
+class _BadKey(_DuplicateKey):  # a complex key (``? [a, b]``): said as plainly
+    pass
+
+
+# Aliases may repeat at most this many values in all, in one document. More is refused: a
+# "billion laughs" file (each alias repeating the one before, ten times over) would expand to
+# billions of values and hang collection; real case files repeat a few blocks a few times.
+MAX_ALIAS_EXPANSION = 10_000
+# Something that may be an alias (``*name`` after a space, ``[``, ``{``, ``,`` or ``:``); not
+# the ``[*]`` of a JSONPath nor the ``*`` of ``{{ a * b }}``. A false match costs a walk only.
+_ALIAS = re.compile(r"(?:^|[\s\[{,:])\*[^\s\]},*]", re.MULTILINE)
+
+
+def _check_aliases(root: yaml.Node) -> None:
+    """Raise ``_AliasBomb`` once the values that aliases repeat exceed the bound.
+
+    Each node's expanded size is counted once (memoised), so this is linear in the nodes as
+    written however far they would expand; a repeated node is a use of an alias.
+    """
+    sizes: dict[int, int] = {}
+    repeated = 0
+
+    def size(node: yaml.Node) -> int:
+        nonlocal repeated
+        sizes[id(node)] = 0  # a node inside itself (a recursive alias) counts nothing more
+        total = 1
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        for child in children:
+            if id(child) in sizes:
+                repeated += sizes[id(child)]
+                total += sizes[id(child)]
+                if repeated > MAX_ALIAS_EXPANSION:
+                    raise _AliasBomb(
+                        None,
+                        None,
+                        f"aliases here repeat more than {MAX_ALIAS_EXPANSION} values in all "
+                        "(an alias bomb?); write the values out, or use fewer aliases",
+                        node.start_mark,
+                    )
+            else:
+                total += size(child)
+        sizes[id(node)] = total
+        return total
+
+    size(root)
+
+
+class _AliasBomb(_DuplicateKey):
+    pass
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]  # the base is picked at import
     pass
 
@@ -81,6 +137,14 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Any:
     yield data
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            kind = "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping"
+            raise _BadKey(
+                None,
+                None,
+                f"a key must be a plain value (a name, a number), not {kind}",
+                key_node.start_mark,
+            )
         key = loader.construct_object(key_node, deep=True)
         if key in data.key_lines:
             raise _DuplicateKey(
@@ -104,6 +168,14 @@ _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
 def load_documents(text: str, path: str) -> list[tuple[Any, int]]:
     """Every non-empty document of ``text`` with its first line; YAML errors name the line."""
+    nul = text.find("\x00")
+    if nul >= 0:  # PyYAML would say "unacceptable character" without a line
+        nul_line = text.count("\n", 0, nul) + 1
+        raise CaseFileError(
+            f"the file holds a NUL byte on line {nul_line}: it is binary, not YAML text",
+            path=path,
+            line=nul_line,
+        )
     try:
         documents = []
         loader = _Loader(text)
@@ -112,7 +184,17 @@ def load_documents(text: str, path: str) -> list[tuple[Any, int]]:
                 node = loader.get_node()
                 if node is None:
                     continue
-                data = loader.construct_document(node)
+                try:
+                    if "&" in text and _ALIAS.search(text):  # most files have no alias: no walk
+                        _check_aliases(node)
+                    data = loader.construct_document(node)
+                except RecursionError:  # construction recurses once per level of nesting
+                    raise CaseFileError(
+                        "the YAML nests too deeply to read (hundreds of levels of lists or "
+                        "mappings inside each other)",
+                        path=path,
+                        line=node.start_mark.line + 1,
+                    ) from None
                 if data is not None:
                     documents.append((data, node.start_mark.line + 1))
         finally:
@@ -130,5 +212,15 @@ def load_documents(text: str, path: str) -> list[tuple[Any, int]]:
         raise CaseFileError(
             f"YAML syntax error: {problem}", path=path, line=line, snippet=snippet
         ) from None
+    except yaml.reader.ReaderError as exc:  # a control character: it has a position only
+        raise CaseFileError(
+            f"YAML error: the control character {_char(exc.character)} is not allowed in YAML",
+            path=path,
+            line=text.count("\n", 0, exc.position) + 1,
+        ) from None
     except yaml.YAMLError as exc:
         raise CaseFileError(f"YAML error: {exc}", path=path) from None
+
+
+def _char(character: object) -> str:
+    return repr(chr(character)) if isinstance(character, int) else repr(character)

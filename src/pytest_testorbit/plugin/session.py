@@ -75,7 +75,10 @@ class OrbitSession:
                 if values:
                     templates.add_globals(values)
             templates.add_globals({"env_name": self.env_name})
-            self._loader = CaseLoader(templates, display=self.relative)
+            # files:, schema: and use: stay inside the project (and pytest's rootdir, for an
+            # orbit.yaml named by --orbit-config outside the checkout's root) or trusted_paths
+            roots = (*self.project.allowed_roots, self.config.rootpath)
+            self._loader = CaseLoader(templates, display=self.relative, roots=roots)
         return self._loader
 
     def relative(self, path: Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -98,7 +99,16 @@ def _schema_mismatches(expect: Expect, sent: Sent) -> list[Mismatch]:
     source = f" ({expect.schema_source})" if expect.schema_source else ""
     mismatches = []
     assert expect.schema is not None
-    for error in validator_for(expect.schema).iter_errors(document):
+    validator = validator_for(expect.schema, expect.schema_base, expect.schema_roots)
+    try:
+        errors = list(itertools.islice(validator.iter_errors(document), 5))
+    except Exception as exc:  # referencing.exceptions.Unresolvable: a $ref we would not load
+        from referencing.exceptions import Unresolvable
+
+        if not isinstance(exc, Unresolvable):
+            raise
+        return [Mismatch(f"schema{source}", "a $ref that resolves", str(exc))]
+    for error in errors:
         where = "$" + "".join(
             f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path
         )

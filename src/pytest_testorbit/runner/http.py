@@ -5,11 +5,13 @@ from __future__ import annotations
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import requests
 
 from ..cases.model import RequestSpec
+from ..cases.paths import OutsideProject, resolve_inside
 from .context import GroupRun
 
 DEFAULT_TIMEOUT = 30.0  # seconds; requests would otherwise wait forever
@@ -88,11 +90,10 @@ def _header_value(value: Any) -> str:
 
 
 def _open_file(entry: dict[str, Any], stack: ExitStack) -> tuple[str, Any, str] | tuple[str, Any]:
-    from pathlib import Path
-
-    path = Path(entry["path"])
-    if not path.is_absolute() and entry.get("base"):  # a templated path: relative to the case file
-        path = Path(entry["base"]) / path
+    written = str(entry["path"])
+    # A templated path may come from a response: it too must stay inside the project.
+    roots = [Path(root) for root in entry.get("roots") or ()]
+    path = resolve_inside(Path(entry.get("base") or "."), written, roots)
     handle = stack.enter_context(path.open("rb"))
     filename = entry.get("filename") or path.name
     if entry.get("content_type"):
@@ -121,6 +122,8 @@ def send(spec: RequestSpec, run: GroupRun) -> Sent:
             arguments = build_arguments(spec, run, stack)
         except OSError as exc:  # a file to upload that cannot be opened
             return Sent(method, url, None, None, 0.0, f"cannot open {exc.filename}: {exc.strerror}")
+        except OutsideProject as exc:  # a file to upload outside the project: never read
+            return Sent(method, url, None, None, 0.0, f"refused to upload file {exc}")
         session = run.session
         started = time.perf_counter()
         try:
