@@ -146,6 +146,23 @@ def test_a_schema_file_outside_the_project_is_a_collection_error(orbit, outside)
     result.stdout.fnmatch_lines([f"s.orbit.yaml:4: schema file '../{outside.name}'*{OUTSIDE_RULE}"])
 
 
+def test_an_openapi_description_outside_the_project_is_a_collection_error(orbit, outside):
+    orbit.case(
+        "s.orbit.yaml",
+        f"""\
+        steps:
+          - name: get
+            request: {{method: GET, url: /}}
+            expect: {{openapi: ../{outside.name}}}
+        """,
+    )
+    result = orbit.run()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        [f"s.orbit.yaml:4: OpenAPI description '../{outside.name}'*{OUTSIDE_RULE}"]
+    )
+
+
 def test_use_of_a_file_outside_the_project_is_an_error_naming_the_use_line(orbit):
     shared = orbit.pytester.path.parent / f"{orbit.pytester.path.name}-login.orbit.yaml"
     shared.write_text("steps: [{name: a, request: {method: GET, url: /}}]\n", encoding="utf-8")
