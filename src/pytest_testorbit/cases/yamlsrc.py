@@ -8,6 +8,7 @@ Python either way, which is where the line numbers are read.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -102,6 +103,75 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
 
+def _unquoted_template(root: yaml.Node) -> tuple[yaml.Node, tuple[str | int, ...]] | None:
+    """The first mapping used as a mapping's key, with the key path of the value holding it.
+
+    ``qty: {{ qty }}`` is YAML for a mapping whose one key is the mapping ``{qty: null}``: the
+    commonest mistake in a case file. Found on the composed nodes, before construction, where
+    it would end in ``unhashable type``; each node is walked once, however often aliased.
+    """
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, tuple[str | int, ...]]] = [(root, ())]
+    while stack:
+        node, keys = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            if any(isinstance(key, yaml.MappingNode) for key, _ in node.value):
+                return node, keys
+            for key, value in reversed(node.value):
+                name = key.value if isinstance(key, yaml.ScalarNode) else "?"
+                stack.append((value, (*keys, name)))
+        elif isinstance(node, yaml.SequenceNode):
+            for index in reversed(range(len(node.value))):
+                stack.append((node.value[index], (*keys, index)))
+    return None
+
+
+def _template_error(text: str, path: str, node: yaml.Node, keys: tuple[Any, ...]) -> CaseFileError:
+    source = text[node.start_mark.index : node.end_mark.index]
+    line = node.start_mark.line + 1
+    snippet = text.splitlines()[line - 1]
+    if not source.startswith("{{"):
+        return CaseFileError(
+            "a mapping cannot be a key here: YAML read this as a mapping whose key is "
+            "another mapping",
+            path=path,
+            line=line,
+            key_path=keys,
+            snippet=snippet,
+        )
+    quoted = _quoted(source)
+    owner = f"{keys[-1]}: " if keys and isinstance(keys[-1], str) else "- " if keys else ""
+    return CaseFileError(
+        f"an unquoted template: YAML read {source} as a mapping with a mapping as its key, "
+        f"not as text; quote the template: {owner}{quoted}",
+        path=path,
+        line=line,
+        key_path=keys,
+        snippet=snippet,
+    )
+
+
+def _quoted(source: str) -> str:
+    return "'" + source.replace("'", "''") + "'" if '"' in source else f'"{source}"'
+
+
+# A block-style ``key: {{ ... }} ...`` line: a template that starts a value, unquoted.
+_TEMPLATE_LINE = re.compile(r"^\s*(?:-\s+)?(?P<key>[^\s:{\[#'\"-][^:]*):\s+(?P<value>\{\{.*?)\s*$")
+
+
+def _template_hint(snippet: str | None) -> str:
+    """For a syntax error on a line with an unquoted template: how to quote it."""
+    if not snippet or "{{" not in snippet:
+        return ""
+    match = _TEMPLATE_LINE.match(snippet)
+    if match is None:
+        return '; a value that starts with {{ must be quoted: "{{ ... }}"'
+    return f"; quote the template: {match['key']}: {_quoted(match['value'])}"
+
+
 def load_documents(text: str, path: str) -> list[tuple[Any, int]]:
     """Every non-empty document of ``text`` with its first line; YAML errors name the line."""
     try:
@@ -112,6 +182,9 @@ def load_documents(text: str, path: str) -> list[tuple[Any, int]]:
                 node = loader.get_node()
                 if node is None:
                     continue
+                found = _unquoted_template(node)
+                if found is not None:
+                    raise _template_error(text, path, *found)
                 data = loader.construct_document(node)
                 if data is not None:
                     documents.append((data, node.start_mark.line + 1))
@@ -128,7 +201,10 @@ def load_documents(text: str, path: str) -> list[tuple[Any, int]]:
             problem = f"{exc.context}, {problem}"
         snippet = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else None
         raise CaseFileError(
-            f"YAML syntax error: {problem}", path=path, line=line, snippet=snippet
+            f"YAML syntax error: {problem}{_template_hint(snippet)}",
+            path=path,
+            line=line,
+            snippet=snippet,
         ) from None
     except yaml.YAMLError as exc:
         raise CaseFileError(f"YAML error: {exc}", path=path) from None
