@@ -144,3 +144,172 @@ def test_a_syntax_error_after_an_unquoted_template_says_to_quote_it(orbit):
             "  here: url: {{ base }}/orders",
         ]
     )
+
+
+def test_an_invalid_inline_schema_is_a_collection_error_at_its_line(orbit):
+    orbit.case(
+        "bad.orbit.yaml",
+        """
+        steps:
+          - name: s
+            request: {method: GET, url: /x}
+            expect:
+              schema:
+                type: object
+                properties:
+                  id: {type: strin}
+        """,
+    )
+    result = orbit.run()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "bad.orbit.yaml:9: expect.schema is not a valid JSON Schema: 'strin' is not one of "
+            "['array', 'boolean', 'integer', 'null', 'number', 'object', 'string']",
+            "  at: steps[[]0[]].expect.schema.properties.id.type",
+            "  here: id: {type: strin}",
+        ]
+    )
+    orbit.assert_no_plugin_traceback(result)
+    assert orbit.paths == []
+
+
+def test_a_schema_whose_type_is_a_number_is_refused(orbit):
+    orbit.case("bad.orbit.yaml", STEP + "    expect: {schema: {type: 12}}\n")
+    result = orbit.run()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        ["bad.orbit.yaml:4: expect.schema is not a valid JSON Schema: 12 is not one of *"]
+    )
+
+
+def test_an_unknown_schema_draft_is_refused(orbit):
+    orbit.case(
+        "bad.orbit.yaml", STEP + "    expect: {schema: {$schema: 'http://x/s', type: object}}\n"
+    )
+    result = orbit.run()
+    result.stdout.fnmatch_lines(
+        [
+            "bad.orbit.yaml:4: expect.schema is not a valid JSON Schema: unknown $schema "
+            "'http://x/s'; use one of https://json-schema.org/draft/2020-12/schema, *",
+            "  at: steps[[]0[]].expect.schema.$schema",
+        ]
+    )
+
+
+def test_an_invalid_schema_file_is_a_collection_error_naming_its_line(orbit):
+    orbit.write(
+        "schemas/order.json",
+        '{\n  "type": "object",\n  "required": "id"\n}\n',
+    )
+    orbit.case("bad.orbit.yaml", STEP + "    expect: {schema: schemas/order.json}\n")
+    result = orbit.run()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "bad.orbit.yaml:4: schema file 'schemas/order.json' is not a valid JSON Schema: "
+            "'id' is not of type 'array' (schemas/order.json:3 at required)",
+            "  at: steps[[]0[]].expect.schema",
+        ]
+    )
+    orbit.assert_no_plugin_traceback(result)
+
+
+def test_a_schema_reference_to_another_file_is_refused_so_nothing_is_fetched(orbit):
+    orbit.case("bad.orbit.yaml", STEP + "    expect: {schema: {$ref: 'other.json'}}\n")
+    result = orbit.run()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "bad.orbit.yaml:4: expect.schema is not a valid JSON Schema: $ref 'other.json' "
+            "points outside this schema; only references inside it (#/$defs/NAME) are followed",
+            "  at: steps[[]0[]].expect.schema.$ref",
+        ]
+    )
+
+
+def test_a_schema_with_references_inside_itself_is_used(orbit):
+    orbit.httpserver.expect_request("/x").respond_with_json({"id": "a"})
+    orbit.case(
+        "ok.orbit.yaml",
+        """
+        steps:
+          - name: s
+            request: {method: POST, url: /x}
+            expect:
+              schema:
+                $defs: {id: {type: integer}}
+                properties: {id: {$ref: "#/$defs/id"}}
+        """,
+    )
+    result = orbit.run()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["  ✗ schema at $.id: 'type' failed: 'a' is not of type 'integer', got 'a'"]
+    )
+
+
+# Each value reached run time unchecked before: a traceback, or a failure on every run.
+NEVER_VALID = {
+    "a dangling schema reference": (
+        "expect: {schema: {items: {$ref: '#/$defs/item'}}}",
+        "4: expect.schema is not a valid JSON Schema: $ref '#/$defs/item' points at nothing "
+        "in this schema",
+    ),
+    "a schema pattern that is no regex": (
+        "expect: {schema: {properties: {a: {pattern: '('}}}}",
+        "4: expect.schema is not a valid JSON Schema: '(' is not a 'regex'",
+    ),
+    "a list as a type matcher": (
+        "expect: {json: {$.a: {type: [string]}}}",
+        "4: type takes one type name (string, number, integer, boolean, array, object, null)",
+    ),
+    "one_of an empty list": (
+        "expect: {json: {$.a: {one_of: []}}}",
+        "4: one_of [] never holds: list the values a result may have",
+    ),
+    "a number as form data": (
+        "    data: 12",
+        "6: request.data is a mapping of form fields or a text body, not int 12; "
+        "send JSON with json:",
+    ),
+    "a list as form data": (
+        "    data: [1, 2]",
+        "6: request.data is a mapping of form fields or a text body, not a list; "
+        "send JSON with json:",
+    ),
+    "a list as a cookie": (
+        "    cookies: {sid: [1]}",
+        "6: cookie sid is one text value, not a list",
+    ),
+    "a mapping as a bearer token": (
+        "    auth: {bearer: {a: 1}}",
+        "6: auth.bearer takes text (or templates), not a mapping",
+    ),
+    "a mapping as a basic-auth user": (
+        "    auth: {basic: [{a: 1}, pw]}",
+        "6: auth.basic takes two texts: [user, password]",
+    ),
+    "a number as an upload's filename": (
+        "    files: {f: {path: up.txt, filename: 12}}",
+        "6: a file's filename is text, not int 12",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(NEVER_VALID))
+def test_a_value_that_could_only_fail_at_run_time_is_refused_at_collection(orbit, case):
+    snippet, message = NEVER_VALID[case]
+    orbit.write("up.txt", "x")
+    if snippet.startswith("    "):  # a request key
+        text = (
+            f"steps:\n  - name: s\n    request:\n      method: POST\n      url: /x\n  {snippet}\n"
+        )
+    else:
+        text = STEP + f"    {snippet}\n"
+    orbit.case("bad.orbit.yaml", text)
+    result = orbit.run()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([f"bad.orbit.yaml:{message}".replace("[", "[[]")])
+    orbit.assert_no_plugin_traceback(result)
+    assert orbit.paths == []

@@ -7,6 +7,7 @@ from typing import Any
 from ..errors import did_you_mean
 from ..expr import matchers
 from ..expr.jsonpaths import TemplatedPath, compile_path
+from .jsonschemas import breadcrumb, schema_problem
 from .keys import EXPECT_KEYS, EXTRACT_KINDS, RETRY_KEYS
 from .model import (
     Expect,
@@ -16,7 +17,7 @@ from .model import (
     ValueCheck,
 )
 from .reader import Keys, Reader
-from .yamlsrc import load_documents
+from .yamlsrc import line_of, load_documents, plain
 
 
 class ExpectReader(Reader):
@@ -146,7 +147,17 @@ class ExpectReader(Reader):
     def schema(self, data: dict[Any, Any], keys: Keys) -> tuple[dict[str, Any], str | None]:
         raw = data["schema"]
         if isinstance(raw, dict):
-            return dict(raw), None
+            problem = schema_problem(raw)
+            if problem is not None:
+                where, message = problem
+                parent, key = _container_of(raw, where, data, "schema")
+                raise self.error(
+                    f"expect.schema is not a valid JSON Schema: {message}",
+                    parent,
+                    key,
+                    (*keys, *where),
+                )
+            return plain(raw), None
         if not isinstance(raw, str):
             raise self.error(
                 "schema is a JSON Schema mapping, or the path of a .json/.yaml file",
@@ -167,7 +178,20 @@ class ExpectReader(Reader):
             raise self.error(
                 f"schema file {raw!r} does not hold a JSON Schema object", data, "schema", keys
             )
-        return documents[0][0], raw
+        schema = documents[0][0]
+        problem = schema_problem(schema)
+        if problem is not None:
+            where, message = problem
+            parent, key = _container_of(schema, where, schema, None)
+            at = f" at {breadcrumb(where)}" if where else ""
+            raise self.error(
+                f"schema file {raw!r} is not a valid JSON Schema: {message} "
+                f"({raw}:{line_of(parent, key, line_of(schema, None))}{at})",
+                data,
+                "schema",
+                keys,
+            )
+        return plain(schema), raw
 
     def extract(self, data: dict[Any, Any], keys: Keys) -> list[Extraction]:
         extractions = []
@@ -258,3 +282,13 @@ class ExpectReader(Reader):
             (*keys, "until"),
         )
         return Retry(times=times, delay=float(delay), until=until)
+
+
+def _container_of(schema: Any, where: tuple[Any, ...], parent: Any, key: Any) -> tuple[Any, Any]:
+    """The mapping or list holding ``schema[where...]`` and its key there: for the line."""
+    for part in where:
+        if not isinstance(schema, (dict, list)):
+            break
+        parent, key = schema, part
+        schema = schema[part]
+    return parent, key

@@ -11,7 +11,7 @@ from .model import (
     RequestSpec,
     Value,
 )
-from .reader import Keys, Reader
+from .reader import Keys, Reader, _kind
 
 
 class RequestReader(Reader):
@@ -64,6 +64,23 @@ class RequestReader(Reader):
             raise self.error(
                 "verify must be true, false or the path of a CA bundle", data, key, keys
             )
+        if key == "data" and not (isinstance(raw, (dict, str))):
+            raise self.error(
+                f"request.data is a mapping of form fields or a text body, not {_kind(raw)}; "
+                "send JSON with json:",
+                data,
+                key,
+                keys,
+            )
+        if key == "cookies" and isinstance(raw, dict):
+            for name, value in raw.items():
+                if isinstance(value, (dict, list)):
+                    raise self.error(
+                        f"cookie {name} is one text value, not {_kind(value)}",
+                        raw,
+                        name,
+                        (*keys, name),
+                    )
         if key == "auth":
             raw = self.auth(raw, data, keys)
         if key == "files":
@@ -83,6 +100,17 @@ class RequestReader(Reader):
             raise self.error(
                 "auth.basic must be a list of two: [user, password]", raw, "basic", (*keys, "basic")
             )
+        for kind, value in raw.items():
+            parts = value if kind == "basic" else [value]
+            if any(isinstance(part, (dict, list)) or part is None for part in parts):
+                raise self.error(
+                    f"auth.{kind} takes text (or templates), not {_kind(value)}"
+                    if kind == "bearer"
+                    else "auth.basic takes two texts: [user, password]",
+                    raw,
+                    kind,
+                    (*keys, kind),
+                )
         return raw
 
     def files(self, raw: Any, data: dict[Any, Any], keys: Keys) -> Any:
@@ -117,6 +145,14 @@ class RequestReader(Reader):
                     suggestion=did_you_mean(str(unknown[0]), FILE_KEYS),
                     choices=FILE_KEYS,
                 )
+            for name in ("filename", "content_type"):
+                if name in entry and not isinstance(entry[name], str):
+                    raise self.error(
+                        f"a file's {name} is text, not {_kind(entry[name])}",
+                        spec,
+                        name,
+                        (*keys, field_name, name),
+                    )
             entry["path"] = str(path)
             entry["base"] = str(self.path.parent)  # templated paths resolve against it when sent
             resolved[field_name] = entry

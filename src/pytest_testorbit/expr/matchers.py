@@ -177,8 +177,12 @@ def validate_matcher(matcher: dict[Any, Any]) -> tuple[str, str, Any] | None:
             return str(name), f"unknown matcher '{name}'", name
         if isinstance(argument, str) and "{{" in argument:
             continue
+        if name == "type" and not isinstance(argument, str):
+            return name, f"type takes one type name ({', '.join(TYPES)})", argument
         if name == "type" and argument not in TYPES:
             return name, f"unknown type {argument!r}", argument
+        if name == "one_of" and argument == []:
+            return name, "one_of [] never holds: list the values a result may have", argument
         if name == "regex":
             if not isinstance(argument, str):
                 return name, "regex takes a string pattern", argument

@@ -13,9 +13,10 @@ def validator_for(schema: dict[str, Any]) -> Any:
     validator = _validators.get(key)
     if validator is None:
         import jsonschema
+        from referencing import Registry
 
-        cls = jsonschema.validators.validator_for(schema)
-        cls.check_schema(schema)
-        validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
+        # Collection checked the schema; an empty registry means nothing is ever fetched.
+        cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+        validator = cls(schema, format_checker=cls.FORMAT_CHECKER, registry=Registry())
         _validators[key] = validator
     return validator
