@@ -278,6 +278,10 @@ NEVER_VALID = {
         "6: request.data is a mapping of form fields or a text body, not a list; "
         "send JSON with json:",
     ),
+    "a mapping as a query parameter": (
+        "    params: {page: {n: 1}}",
+        "6: query parameter page is a value or a list of values, not a mapping",
+    ),
     "a list as a cookie": (
         "    cookies: {sid: [1]}",
         "6: cookie sid is one text value, not a list",

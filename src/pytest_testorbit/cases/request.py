@@ -81,6 +81,17 @@ class RequestReader(Reader):
                         name,
                         (*keys, name),
                     )
+        if key == "params" and isinstance(raw, dict):
+            for name, value in raw.items():
+                items = value if isinstance(value, list) else [value]
+                if any(isinstance(item, (dict, list)) for item in items):
+                    raise self.error(
+                        f"query parameter {name} is a value or a list of values, "
+                        f"not {_kind(value)}",
+                        raw,
+                        name,
+                        (*keys, name),
+                    )
         if key == "auth":
             raw = self.auth(raw, data, keys)
         if key == "files":
