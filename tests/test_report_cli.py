@@ -307,3 +307,15 @@ def test_flaky_for_an_unknown_environment_or_group_says_what_exists(
         "orbit: error: no results for group 'chekout' in the store. Did you mean 'checkout'? "
         "Groups in recent runs: checkout, checkout[abc], login, search\n"
     )
+
+
+def test_report_table_aligns_wide_group_names_by_display_width(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_history(sqlite_url, plan=[[group("健康检查", "passed"), group("login", "failed")]])
+    lines = orbit(capsys, "report", "--db", sqlite_url).splitlines()
+    assert lines[2:] == [
+        "group     passed  failed  blocked  skipped  not run  total  pass rate",
+        "login          0       1        0        0        0      1         0%",
+        "健康检查       1       0        0        0        0      1       100%",
+    ]
