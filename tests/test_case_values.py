@@ -317,3 +317,44 @@ def test_a_value_that_could_only_fail_at_run_time_is_refused_at_collection(orbit
     result.stdout.fnmatch_lines([f"bad.orbit.yaml:{message}".replace("[", "[[]")])
     orbit.assert_no_plugin_traceback(result)
     assert orbit.paths == []
+
+
+# A whole-value template is known only at run time: a wrong value there fails the step with
+# one line, never a traceback.
+RENDERED_WRONG = {
+    "headers": (
+        'request: {method: GET, url: /x, headers: "{{ word }}"}',
+        "  ✗ template: request.headers must be a mapping of names to values; "
+        "its template gave str 'abc'",
+    ),
+    "params": (
+        'request: {method: GET, url: /x, params: "{{ word }}"}',
+        "  ✗ template: request.params must be a mapping of names to values; "
+        "its template gave str 'abc'",
+    ),
+    "cookies": (
+        'request: {method: GET, url: /x, cookies: "{{ word }}"}',
+        "  ✗ template: request.cookies must be a mapping of names to values; "
+        "its template gave str 'abc'",
+    ),
+    "a regex": (
+        'request: {method: GET, url: /x}\n    expect: {json: {$.a: {regex: "{{ word }}("}}}',
+        "  ✗ $.a: invalid regular expression: missing ), unterminated subpattern at position 3 "
+        "(the template gave 'abc('), got 'abc'",
+    ),
+    "a type": (
+        'request: {method: GET, url: /x}\n    expect: {json: {$.a: {type: "{{ word }}"}}}',
+        "  ✗ $.a: unknown type 'abc' (the template gave 'abc'), got 'abc'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(RENDERED_WRONG))
+def test_a_template_that_gives_a_wrong_value_fails_the_step_in_one_line(orbit, case):
+    snippet, line = RENDERED_WRONG[case]
+    orbit.httpserver.expect_request("/x").respond_with_json({"a": "abc"})
+    orbit.case("t.orbit.yaml", f"variables: {{word: abc}}\nsteps:\n  - name: s\n    {snippet}\n")
+    result = orbit.run()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([line.replace("[", "[[]")])
+    orbit.assert_no_plugin_traceback(result)

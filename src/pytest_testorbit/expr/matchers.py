@@ -160,6 +160,12 @@ def check_value(actual: Any, expected: Any) -> list[str]:
     problems = []
     if actual is MISSING and "exists" not in matcher:
         return [f"expected {expected!r}"]
+    if isinstance(expected, dict):
+        # Collection checked the matcher, but not what its templates gave ({regex: "{{ p }}"}).
+        invalid = validate_matcher(matcher)
+        if invalid is not None:
+            name, message, argument = invalid
+            return [f"{message} (the template gave {argument!r})"]
     for name, argument in matcher.items():
         problem = CHECKS[name](actual, argument)
         if problem:
