@@ -278,6 +278,10 @@ NEVER_VALID = {
         "6: request.data is a mapping of form fields or a text body, not a list; "
         "send JSON with json:",
     ),
+    "an extraction pattern with braces that is no regex": (
+        "extract: {x: {regex: 'id={{ (\\d+'}}",
+        "4: invalid regular expression: missing ), unterminated subpattern at position 6",
+    ),
     "a mapping as a query parameter": (
         "    params: {page: {n: 1}}",
         "6: query parameter page is a value or a list of values, not a mapping",

@@ -231,7 +231,10 @@ class ExpectReader(Reader):
             if kind == "json":
                 argument = self.jsonpath(argument, spec, kind, (*where, kind))
             elif kind == "regex":
+                # Extraction patterns are not templates: "{{" is checked like any pattern.
                 problem = matchers.validate_matcher({"regex": argument})
+                if problem is None and isinstance(argument, str) and "{{" in argument:
+                    problem = matchers.regex_problem(argument)
                 if problem:
                     raise self.error(problem[1], spec, kind, (*where, kind))
             elif kind == "status":

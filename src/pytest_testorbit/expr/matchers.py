@@ -173,6 +173,15 @@ def check_value(actual: Any, expected: Any) -> list[str]:
     return problems
 
 
+def regex_problem(source: str) -> tuple[str, str, Any] | None:
+    """Why ``source`` is no regular expression, as ``validate_matcher`` says it; None if it is."""
+    try:
+        _pattern(source)
+    except re.error as exc:
+        return "regex", f"invalid regular expression: {exc}", source
+    return None
+
+
 def validate_matcher(matcher: dict[Any, Any]) -> tuple[str, str, Any] | None:
     """The first wrong part of a matcher as (key, message, bad value), or None when it is fine.
 
@@ -192,10 +201,9 @@ def validate_matcher(matcher: dict[Any, Any]) -> tuple[str, str, Any] | None:
         if name == "regex":
             if not isinstance(argument, str):
                 return name, "regex takes a string pattern", argument
-            try:
-                _pattern(argument)
-            except re.error as exc:
-                return name, f"invalid regular expression: {exc}", argument
+            problem = regex_problem(argument)
+            if problem is not None:
+                return problem
         if name == "one_of" and not isinstance(argument, list):
             return name, "one_of takes a list of values", argument
         if name == "exists" and not isinstance(argument, bool):
