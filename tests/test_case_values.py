@@ -362,3 +362,10 @@ def test_a_template_that_gives_a_wrong_value_fails_the_step_in_one_line(orbit, c
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines([line.replace("[", "[[]")])
     orbit.assert_no_plugin_traceback(result)
+
+
+def test_a_mapping_as_a_group_title_is_refused(orbit):
+    orbit.case("bad.orbit.yaml", "title: {a: 1}\n" + STEP)
+    result = orbit.run()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["bad.orbit.yaml:1: title is text, not a mapping", "  at: title"])
