@@ -14,6 +14,8 @@ import demo_api  # noqa: E402  # the demo API sits beside this file
 _server = None
 
 
+# optionalhook: the conftest stays valid when the plugin is off (`pytest -p no:testorbit`)
+@pytest.hookimpl(optionalhook=True)
 def pytest_orbit_template_globals(config: pytest.Config) -> dict[str, Any]:
     """orbit.yaml reads ``{{ demo_url }}``: the demo API, started on first use."""
     global _server

@@ -11,7 +11,7 @@ import pytest
 
 import store_servers
 from pytest_testorbit.cli import main
-from report_history import make_history
+from report_history import group, make_history
 
 # The database fixtures, one fresh database per test on each backend.
 db_url = store_servers.db_url
@@ -114,8 +114,10 @@ def test_report_for_one_group_and_one_environment(
         capsys, "report", "--db", sqlite_url, "--group", "checkout[abc]", "--format", "json"
     )
     assert [group["group"] for group in json.loads(out)["groups"]] == ["checkout[abc]"]
-    assert orbit(capsys, "report", "--db", sqlite_url, "--env", "prod") == (
-        f"No runs with results in {sqlite_url} yet.\n"
+    assert main(["report", "--db", sqlite_url, "--env", "prod"]) == 2
+    assert capsys.readouterr().err == (
+        "orbit: error: no runs with results for environment 'prod' in the store. "
+        "Environments with runs with results: staging\n"
     )
 
 
@@ -210,8 +212,10 @@ def test_runs_lists_runs_newest_first(db_url: str, capsys: pytest.CaptureFixture
     data = json.loads(orbit(capsys, "runs", "--db", db_url, "--format", "json", "--limit", "2"))
     assert [run["id"] for run in data] == [ids[-1], ids[-2]]
     assert set(data[0]) >= {"id", "status", "environment", "started_at", "finished_at"}
-    assert (
-        orbit(capsys, "runs", "--db", db_url, "--env", "nowhere") == f"No runs in {db_url} yet.\n"
+    assert main(["runs", "--db", db_url, "--env", "nowhere"]) == 2
+    assert capsys.readouterr().err == (
+        "orbit: error: no runs for environment 'nowhere' in the store. "
+        "Environments with runs: staging\n"
     )
 
 
@@ -273,3 +277,45 @@ def test_report_to_a_file_that_cannot_be_written_is_an_error(
     assert capsys.readouterr().err == (
         f"orbit: error: cannot write {target}: No such file or directory\n"
     )
+
+
+def test_report_for_an_environment_without_runs_names_those_with_runs(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_history(sqlite_url)
+    make_history(sqlite_url, environment="local", plan=[[group("login", "passed")]])
+    assert main(["report", "--db", sqlite_url, "--env", "stagin"]) == 2
+    assert capsys.readouterr().err == (
+        "orbit: error: no runs with results for environment 'stagin' in the store. "
+        "Did you mean 'staging'? Environments with runs with results: local, staging\n"
+    )
+    assert main(["report", "--db", sqlite_url, "--env", "prod", "--format", "json"]) == 2
+    assert "Environments with runs with results: local, staging" in capsys.readouterr().err
+
+
+def test_flaky_for_an_unknown_environment_or_group_says_what_exists(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_history(sqlite_url)
+    assert main(["flaky", "--db", sqlite_url, "--env", "prod"]) == 2
+    assert capsys.readouterr().err == (
+        "orbit: error: no runs with results for environment 'prod' in the store. "
+        "Environments with runs with results: staging\n"
+    )
+    assert main(["flaky", "--db", sqlite_url, "--group", "chekout"]) == 2
+    assert capsys.readouterr().err == (
+        "orbit: error: no results for group 'chekout' in the store. Did you mean 'checkout'? "
+        "Groups in recent runs: checkout, checkout[abc], login, search\n"
+    )
+
+
+def test_report_table_aligns_wide_group_names_by_display_width(
+    sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_history(sqlite_url, plan=[[group("健康检查", "passed"), group("login", "failed")]])
+    lines = orbit(capsys, "report", "--db", sqlite_url).splitlines()
+    assert lines[2:] == [
+        "group     passed  failed  blocked  skipped  not run  total  pass rate",
+        "login          0       1        0        0        0      1         0%",
+        "健康检查       1       0        0        0        0      1       100%",
+    ]

@@ -575,7 +575,15 @@ def test_orbit_schema_writes_to_a_file_making_its_folder(
     target = tmp_path / ".orbit" / "orbit.schema.json"
     assert cli.main(["schema", "project", "-o", str(target)]) == 0
     assert json.loads(target.read_text(encoding="utf-8")) == load_schema("project")
-    assert capsys.readouterr().out == ""
+    assert capsys.readouterr().out == f"Wrote the JSON Schema of orbit.yaml to {target}\n"
+
+
+def test_orbit_schema_says_where_it_wrote_the_case_file_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "case.schema.json"
+    assert cli.main(["schema", "-o", str(target)]) == 0
+    assert capsys.readouterr().out == f"Wrote the JSON Schema of case files to {target}\n"
 
 
 def test_orbit_schema_names_the_choices_for_an_unknown_kind(
@@ -583,4 +591,6 @@ def test_orbit_schema_names_the_choices_for_an_unknown_kind(
 ) -> None:
     with pytest.raises(SystemExit):
         cli.main(["schema", "cases"])
-    assert "invalid choice: 'cases' (choose from 'case', 'project')" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        "orbit: error: argument kind: invalid choice 'cases'; choose from case, project\n"
+    )

@@ -84,6 +84,11 @@ class GroupOutcome:
         return len(self.steps)
 
     @property
+    def broken(self) -> bool:
+        """A step failed, was blocked or never ran: the group did not pass."""
+        return bool(self.failed or self.blocked or self.not_run)
+
+    @property
     def pass_rate(self) -> float | None:
         """Passed steps over steps that ran, were blocked or never ran; skips are left out."""
         counted = self.total - self.skipped

@@ -7,6 +7,8 @@ rate the same way.
 
 from __future__ import annotations
 
+import unicodedata
+
 
 def percent(rate: float | None) -> str:
     """A pass rate for people: 100%, 66.7%, or "-" for a group with nothing counted."""
@@ -16,14 +18,24 @@ def percent(rate: float | None) -> str:
     return f"{value:.0f}%" if value == int(value) else f"{value:.1f}%"
 
 
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide (CJK) characters 2, combining marks 0."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
 def table(rows: list[list[str]], right: tuple[int, ...] = ()) -> list[str]:
-    """Plain aligned columns; ``right`` are the indexes of right-aligned ones."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    """Columns aligned by display width; ``right`` are the indexes of right-aligned ones."""
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for row in rows:
-        cells = [
-            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
-            for i, cell in enumerate(row)
-        ]
+        cells = []
+        for i, cell in enumerate(row):
+            pad = " " * (widths[i] - display_width(cell))
+            cells.append(pad + cell if i in right else cell + pad)
         lines.append("  ".join(cells).rstrip())
     return lines

@@ -9,6 +9,7 @@ from typing import Any
 from ..errors import OrbitError, did_you_mean
 from ..expr import matchers
 from ..expr.jsonpaths import TemplatedPath, compile_path
+from .jsonschemas import breadcrumb, schema_problem
 from .keys import EXPECT_KEYS, EXTRACT_KINDS, RETRY_KEYS
 from .limits import MAX_RETRY_DELAY, MAX_RETRY_TIMES
 from .model import (
@@ -21,7 +22,7 @@ from .model import (
 from .paths import resolve_inside
 from .reader import Keys, Reader
 from .schemarefs import check_refs
-from .yamlsrc import load_documents, plain
+from .yamlsrc import line_of, load_documents, plain
 
 
 class ExpectReader(Reader):
@@ -170,6 +171,16 @@ class ExpectReader(Reader):
     ) -> tuple[dict[str, Any], str | None, Path]:
         raw = data["schema"]
         if isinstance(raw, dict):
+            problem = schema_problem(raw)
+            if problem is not None:
+                where, message = problem
+                parent, key = _container_of(raw, where, data, "schema")
+                raise self.error(
+                    f"expect.schema is not a valid JSON Schema: {message}",
+                    parent,
+                    key,
+                    (*keys, *where),
+                )
             return plain(raw), None, self.path.parent
         if not isinstance(raw, str):
             raise self.error(
@@ -200,7 +211,20 @@ class ExpectReader(Reader):
             raise self.error(
                 f"schema file {raw!r} does not hold a JSON Schema object", data, "schema", keys
             )
-        return plain(documents[0][0]), raw, path.parent
+        schema = documents[0][0]
+        problem = schema_problem(schema)
+        if problem is not None:
+            where, message = problem
+            parent, key = _container_of(schema, where, schema, None)
+            at = f" at {breadcrumb(where)}" if where else ""
+            raise self.error(
+                f"schema file {raw!r} is not a valid JSON Schema: {message} "
+                f"({raw}:{line_of(parent, key, line_of(schema, None))}{at})",
+                data,
+                "schema",
+                keys,
+            )
+        return plain(schema), raw, path.parent
 
     def schema_base(self, raw: Any) -> str:
         """The URI the schema's relative ``$ref``s resolve against: its file, or the case file."""
@@ -272,7 +296,10 @@ class ExpectReader(Reader):
             if kind == "json":
                 argument = self.jsonpath(argument, spec, kind, (*where, kind))
             elif kind == "regex":
+                # Extraction patterns are not templates: "{{" is checked like any pattern.
                 problem = matchers.validate_matcher({"regex": argument})
+                if problem is None and isinstance(argument, str) and "{{" in argument:
+                    problem = matchers.regex_problem(argument)
                 if problem:
                     raise self.error(problem[1], spec, kind, (*where, kind))
             elif kind == "status":
@@ -337,3 +364,13 @@ class ExpectReader(Reader):
             (*keys, "until"),
         )
         return Retry(times=times, delay=float(delay), until=until)
+
+
+def _container_of(schema: Any, where: tuple[Any, ...], parent: Any, key: Any) -> tuple[Any, Any]:
+    """The mapping or list holding ``schema[where...]`` and its key there: for the line."""
+    for part in where:
+        if not isinstance(schema, (dict, list)):
+            break
+        parent, key = schema, part
+        schema = schema[part]
+    return parent, key

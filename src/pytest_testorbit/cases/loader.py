@@ -140,6 +140,9 @@ class _FileReader(RequestReader, ExpectReader):
         else:
             group_id = group_id_from_path(self.path)
         group = Group(id=group_id, path=self.path, line=line)
+        for key in ("title", "description"):
+            if isinstance(data.get(key), (dict, list)):
+                raise self.error(f"{key} is text, not {_kind(data[key])}", data, key, (key,))
         group.title = str(data.get("title") or "")
         group.owners = self.string_list(data, "owners")
         group.tags = self.string_list(data, "tags")

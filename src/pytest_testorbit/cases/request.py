@@ -13,7 +13,7 @@ from .model import (
     Value,
 )
 from .paths import resolve_inside
-from .reader import Keys, Reader
+from .reader import Keys, Reader, _kind
 
 
 class RequestReader(Reader):
@@ -83,6 +83,34 @@ class RequestReader(Reader):
                     keys,
                 )
             raw = str(bundle)
+        if key == "data" and not (isinstance(raw, (dict, str))):
+            raise self.error(
+                f"request.data is a mapping of form fields or a text body, not {_kind(raw)}; "
+                "send JSON with json:",
+                data,
+                key,
+                keys,
+            )
+        if key == "cookies" and isinstance(raw, dict):
+            for name, value in raw.items():
+                if isinstance(value, (dict, list)):
+                    raise self.error(
+                        f"cookie {name} is one text value, not {_kind(value)}",
+                        raw,
+                        name,
+                        (*keys, name),
+                    )
+        if key == "params" and isinstance(raw, dict):
+            for name, value in raw.items():
+                items = value if isinstance(value, list) else [value]
+                if any(isinstance(item, (dict, list)) for item in items):
+                    raise self.error(
+                        f"query parameter {name} is a value or a list of values, "
+                        f"not {_kind(value)}",
+                        raw,
+                        name,
+                        (*keys, name),
+                    )
         if key == "auth":
             raw = self.auth(raw, data, keys)
         if key == "files":
@@ -102,6 +130,17 @@ class RequestReader(Reader):
             raise self.error(
                 "auth.basic must be a list of two: [user, password]", raw, "basic", (*keys, "basic")
             )
+        for kind, value in raw.items():
+            parts = value if kind == "basic" else [value]
+            if any(isinstance(part, (dict, list)) or part is None for part in parts):
+                raise self.error(
+                    f"auth.{kind} takes text (or templates), not {_kind(value)}"
+                    if kind == "bearer"
+                    else "auth.basic takes two texts: [user, password]",
+                    raw,
+                    kind,
+                    (*keys, kind),
+                )
         return raw
 
     def files(self, raw: Any, data: dict[Any, Any], keys: Keys) -> Any:
@@ -141,6 +180,14 @@ class RequestReader(Reader):
                     suggestion=did_you_mean(str(unknown[0]), FILE_KEYS),
                     choices=FILE_KEYS,
                 )
+            for name in ("filename", "content_type"):
+                if name in entry and not isinstance(entry[name], str):
+                    raise self.error(
+                        f"a file's {name} is text, not {_kind(entry[name])}",
+                        spec,
+                        name,
+                        (*keys, field_name, name),
+                    )
             entry["path"] = str(path)
             entry["base"] = str(self.path.parent)  # templated paths resolve against it when sent
             # ... and must land inside these folders: the value may come from a response

@@ -64,6 +64,9 @@ def run(args: argparse.Namespace) -> int:
         path = Path(args.output)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+        # stdout carries the schema itself only without -o; here it says where it went.
+        what = "case files" if args.kind == "case" else "orbit.yaml"
+        print(f"Wrote the JSON Schema of {what} to {path}")
     else:
         sys.stdout.write(text)
     return 0

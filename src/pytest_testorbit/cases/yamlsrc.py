@@ -166,6 +166,70 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
 
+def _unquoted_template(root: yaml.Node) -> tuple[yaml.Node, tuple[str | int, ...]] | None:
+    """The first mapping used as a mapping's key, with the key path of the value holding it.
+
+    ``qty: {{ qty }}`` is YAML for a mapping whose one key is the mapping ``{qty: null}``: the
+    commonest mistake in a case file. Found on the composed nodes, before construction, where
+    it would end in ``unhashable type``; each node is walked once, however often aliased.
+    """
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, tuple[str | int, ...]]] = [(root, ())]
+    while stack:
+        node, keys = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            if any(isinstance(key, yaml.MappingNode) for key, _ in node.value):
+                return node, keys
+            for key, value in reversed(node.value):
+                name = key.value if isinstance(key, yaml.ScalarNode) else "?"
+                stack.append((value, (*keys, name)))
+        elif isinstance(node, yaml.SequenceNode):
+            for index in reversed(range(len(node.value))):
+                stack.append((node.value[index], (*keys, index)))
+    return None
+
+
+def _is_template(text: str, node: yaml.Node) -> bool:
+    return text.startswith("{{", node.start_mark.index)
+
+
+def _template_error(text: str, path: str, node: yaml.Node, keys: tuple[Any, ...]) -> CaseFileError:
+    source = text[node.start_mark.index : node.end_mark.index]
+    line = node.start_mark.line + 1
+    snippet = text.splitlines()[line - 1]
+    quoted = _quoted(source)
+    owner = f"{keys[-1]}: " if keys and isinstance(keys[-1], str) else "- " if keys else ""
+    return CaseFileError(
+        f"an unquoted template: YAML read {source} as a mapping with a mapping as its key, "
+        f"not as text; quote the template: {owner}{quoted}",
+        path=path,
+        line=line,
+        key_path=keys,
+        snippet=snippet,
+    )
+
+
+def _quoted(source: str) -> str:
+    return "'" + source.replace("'", "''") + "'" if '"' in source else f'"{source}"'
+
+
+# A block-style ``key: {{ ... }} ...`` line: a template that starts a value, unquoted.
+_TEMPLATE_LINE = re.compile(r"^\s*(?:-\s+)?(?P<key>[^\s:{\[#'\"-][^:]*):\s+(?P<value>\{\{.*?)\s*$")
+
+
+def _template_hint(snippet: str | None) -> str:
+    """For a syntax error on a line with an unquoted template: how to quote it."""
+    if not snippet or "{{" not in snippet:
+        return ""
+    match = _TEMPLATE_LINE.match(snippet)
+    if match is None:
+        return '; a value that starts with {{ must be quoted: "{{ ... }}"'
+    return f"; quote the template: {match['key']}: {_quoted(match['value'])}"
+
+
 def load_documents(text: str, path: str) -> list[tuple[Any, int]]:
     """Every non-empty document of ``text`` with its first line; YAML errors name the line."""
     nul = text.find("\x00")
@@ -187,6 +251,11 @@ def load_documents(text: str, path: str) -> list[tuple[Any, int]]:
                 try:
                     if "&" in text and _ALIAS.search(text):  # most files have no alias: no walk
                         _check_aliases(node)
+                    found = _unquoted_template(node)
+                    # Any other mapping used as a key is refused while constructing, at the
+                    # key's own line (_construct_mapping).
+                    if found is not None and _is_template(text, found[0]):
+                        raise _template_error(text, path, *found)
                     data = loader.construct_document(node)
                 except RecursionError:  # construction recurses once per level of nesting
                     raise CaseFileError(
@@ -210,7 +279,10 @@ def load_documents(text: str, path: str) -> list[tuple[Any, int]]:
             problem = f"{exc.context}, {problem}"
         snippet = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else None
         raise CaseFileError(
-            f"YAML syntax error: {problem}", path=path, line=line, snippet=snippet
+            f"YAML syntax error: {problem}{_template_hint(snippet)}",
+            path=path,
+            line=line,
+            snippet=snippet,
         ) from None
     except yaml.reader.ReaderError as exc:  # a control character: it has a position only
         raise CaseFileError(

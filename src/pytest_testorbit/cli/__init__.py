@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from .. import __version__
 from ..errors import OrbitError
@@ -26,8 +28,30 @@ COMMAND_MODULES = (
 )
 
 
+# argparse words an invalid choice differently across Python versions (quoted or not):
+# the message is rebuilt in one form, so what a user reads does not depend on the Python.
+_INVALID_CHOICE = re.compile(r"invalid choice: (?P<value>.*?) \(choose from (?P<choices>.*)\)$")
+
+
+class OrbitArgumentParser(argparse.ArgumentParser):
+    """A parser whose errors are one line, ``orbit: error: ...``, and exit status 2.
+
+    argparse prints the whole usage before its error; commands.md promises one line. The
+    class is inherited by every sub-parser (``add_subparsers`` uses the parent's class).
+    """
+
+    def error(self, message: str) -> NoReturn:
+        match = _INVALID_CHOICE.search(message)
+        if match is not None:
+            value = match["value"].strip("'")
+            choices = ", ".join(choice.strip("'") for choice in match["choices"].split(", "))
+            message = f"{message[: match.start()]}invalid choice {value!r}; choose from {choices}"
+        hint = f" (see `{self.prog} --help`)" if "choose from" not in message else ""
+        self.exit(2, f"orbit: error: {message}{hint}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OrbitArgumentParser(
         prog="orbit",
         description="Reports, trends, flaky groups and schedules for pytest-testorbit suites.",
     )

@@ -160,6 +160,12 @@ def check_value(actual: Any, expected: Any) -> list[str]:
     problems = []
     if actual is MISSING and "exists" not in matcher:
         return [f"expected {expected!r}"]
+    if isinstance(expected, dict):
+        # Collection checked the matcher, but not what its templates gave ({regex: "{{ p }}"}).
+        invalid = validate_matcher(matcher)
+        if invalid is not None:
+            name, message, argument = invalid
+            return [f"{message} (the template gave {argument!r})"]
     for name, argument in matcher.items():
         problem = CHECKS[name](actual, argument)
         if problem:
@@ -168,6 +174,15 @@ def check_value(actual: Any, expected: Any) -> list[str]:
 
 
 Problem = tuple[str, str, Any]  # the matcher key at fault, the message, the bad value
+
+
+def regex_problem(source: str) -> Problem | None:
+    """Why ``source`` is no regular expression, as ``validate_matcher`` says it; None if it is."""
+    try:
+        _pattern(source)
+    except re.error as exc:
+        return "regex", f"invalid regular expression: {exc}", source
+    return None
 
 
 def validate_matcher(matcher: dict[Any, Any]) -> Problem | None:
@@ -200,15 +215,15 @@ def _type_argument(name: str, argument: Any) -> Problem | None:
 def _regex_argument(name: str, argument: Any) -> Problem | None:
     if not isinstance(argument, str):
         return name, "regex takes a string pattern", argument
-    try:
-        _pattern(argument)
-    except re.error as exc:
-        return name, f"invalid regular expression: {exc}", argument
-    return None
+    return regex_problem(argument)
 
 
 def _one_of_argument(name: str, argument: Any) -> Problem | None:
-    return None if isinstance(argument, list) else (name, "one_of takes a list of values", argument)
+    if not isinstance(argument, list):
+        return name, "one_of takes a list of values", argument
+    if not argument:
+        return name, "one_of [] never holds: list the values a result may have", argument
+    return None
 
 
 def _exists_argument(name: str, argument: Any) -> Problem | None:

@@ -192,7 +192,7 @@ class Results:
             return
         if exitstatus == pytest.ExitCode.INTERRUPTED:
             self.status = "interrupted"
-        elif exitstatus != pytest.ExitCode.OK or any(_broken(g) for g in self.written):
+        elif exitstatus != pytest.ExitCode.OK or any(g.broken for g in self.written):
             self.status = "failed"
         else:
             self.status = "passed"
@@ -286,10 +286,6 @@ class Results:
             host=socket.gethostname(),
             schedule_id=int(schedule_id) if schedule_id and schedule_id.isdigit() else None,
         )
-
-
-def _broken(group: GroupOutcome) -> bool:
-    return bool(group.failed or group.blocked or group.not_run)
 
 
 def _now() -> datetime:

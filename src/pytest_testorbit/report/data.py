@@ -11,8 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import UsageError
-from ..store.queries import GroupKey, GroupRow, History, RunRow, history, last_run, runs
+from ..errors import UsageError, did_you_mean
+from ..store.queries import (
+    GroupKey,
+    GroupRow,
+    History,
+    RunRow,
+    environments,
+    history,
+    last_run,
+    runs,
+)
 
 
 @dataclass
@@ -52,8 +61,7 @@ def build_report(
 ) -> Report:
     run = last_run(session, environment=environment, group=group)
     if run is None:
-        if group and last_run(session, environment=environment):
-            raise UsageError(_no_such_group(session, group, environment))
+        check_filters(session, environment=environment, group=group)
         return Report(run=None, store=store)
     past = history(session, runs_back=runs_back, environment=environment, group=group, steps=True)
     report = Report(run=run, runs=past.runs, history=past, store=store)
@@ -68,16 +76,47 @@ def build_report(
     return report
 
 
+def check_filters(
+    session: Any, *, environment: str | None, group: str | None, with_results: bool = True
+) -> None:
+    """When ``--env`` or ``--group`` finds nothing in a store that has runs: say what exists.
+
+    An empty answer would read as "nothing ran yet" where the filter is the problem
+    (a misspelt name, runs only in other environments).
+    """
+    if environment and not runs(session, limit=1, environment=environment, with_results=True):
+        known = environments(session, with_results=with_results)
+        if known:
+            hint = did_you_mean(environment, known)
+            extra = f" Did you mean '{hint}'?" if hint else ""
+            kind = "runs with results" if with_results else "runs"
+            raise UsageError(
+                f"no {kind} for environment '{environment}' in the store.{extra} "
+                f"Environments with {kind}: {', '.join(known)}"
+            )
+        return
+    if group and last_run(session, environment=environment):
+        raise UsageError(_no_such_group(session, group, environment))
+
+
 def _no_such_group(session: Any, group: str, environment: str | None) -> str:
     past: History = history(session, runs_back=20, environment=environment)
     known = sorted({row.group for rows in past.groups.values() for row in rows.values()})
     shown = ", ".join(known[:20]) + (", ..." if len(known) > 20 else "")
-    from ..errors import did_you_mean
-
     hint = did_you_mean(group, known)
     extra = f" Did you mean '{hint}'?" if hint else ""
     return f"no results for group '{group}' in the store.{extra} Groups in recent runs: {shown}"
 
 
 def list_runs(session: Any, *, limit: int, environment: str | None = None) -> list[RunRow]:
-    return runs(session, limit=limit, environment=environment)
+    found = runs(session, limit=limit, environment=environment)
+    if not found and environment:
+        known = environments(session)
+        if known:
+            hint = did_you_mean(environment, known)
+            extra = f" Did you mean '{hint}'?" if hint else ""
+            raise UsageError(
+                f"no runs for environment '{environment}' in the store.{extra} "
+                f"Environments with runs: {', '.join(known)}"
+            )
+    return found

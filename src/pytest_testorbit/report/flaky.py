@@ -15,6 +15,7 @@ from typing import Any
 
 from ..outcomes import ERROR, FAILED, PASSED
 from ..store.queries import GroupKey, History, RunRow, history
+from .data import check_filters
 
 PASS, FAIL = "pass", "fail"
 
@@ -69,6 +70,8 @@ def find_flaky(
     session: Any, *, runs_back: int = 20, environment: str | None = None, group: str | None = None
 ) -> FlakyReport:
     past = history(session, runs_back=runs_back, environment=environment, group=group, steps=True)
+    if not past.runs:
+        check_filters(session, environment=environment, group=group)
     return analyse(past)
 
 

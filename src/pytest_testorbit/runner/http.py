@@ -12,6 +12,7 @@ import requests
 
 from ..cases.model import RequestSpec
 from ..cases.paths import OutsideProject, resolve_inside
+from ..errors import TemplateRenderError
 from .context import GroupRun
 
 DEFAULT_TIMEOUT = 30.0  # seconds; requests would otherwise wait forever
@@ -57,6 +58,12 @@ def build_arguments(spec: RequestSpec, run: GroupRun, stack: ExitStack) -> dict[
     arguments: dict[str, Any] = {}
     for key, value in spec.options.items():
         rendered = value(context)
+        if key in ("headers", "params", "cookies", "files") and not isinstance(rendered, dict):
+            # Collection let a whole-value template through; what it gave is known only now.
+            raise TemplateRenderError(
+                f"request.{key} must be a mapping of names to values; "
+                f"its template gave {type(rendered).__name__} {rendered!r}"
+            )
         if key == "auth":
             if "basic" in rendered:
                 user, password = rendered["basic"]

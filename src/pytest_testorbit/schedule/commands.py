@@ -223,12 +223,9 @@ def render_table(schedules: Sequence[ScheduleView]) -> str:
     """Columns padded to their widest cell; "No schedules." when there is none."""
     if not schedules:
         return "No schedules."
-    rows = [HEADERS, *(_row(s) for s in schedules)]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(HEADERS))]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(r, widths, strict=True)).rstrip()
-        for r in rows
-    )
+    from ..tables import table  # aligned by display width: names may be CJK
+
+    return "\n".join(table([list(HEADERS), *(list(_row(s)) for s in schedules)]))
 
 
 def _seconds(value: float, option: str, *, zero: bool = False) -> float:

@@ -150,6 +150,14 @@ def runs(
     return [_run_row(run) for run in session.scalars(query)]
 
 
+def environments(session: Session, *, with_results: bool = False) -> list[str]:
+    """The environments the store has runs of (with results, if asked), sorted."""
+    query = select(Run.environment).distinct()
+    if with_results:
+        query = query.where(exists().where(GroupResult.run_id == Run.id))
+    return sorted(name for name in session.scalars(query) if name)
+
+
 def get_run(session: Session, run_id: str) -> RunRow | None:
     run = session.get(Run, run_id)
     return _run_row(run) if run else None
