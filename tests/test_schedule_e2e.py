@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -38,6 +37,29 @@ def orbit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def in_an_hour() -> str:
+    """A one-shot time safely in the future, however slowly ``orbit`` starts on this machine."""
+    return (datetime.now(timezone.utc) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def make_due(db: str, schedule_id: int) -> None:
+    """Move the schedule's next time to just now, so ``orbit scheduler --once`` runs it."""
+    from sqlalchemy import update
+
+    from pytest_testorbit.store.schedule_models import Schedule
+
+    store = open_store(db)
+    try:
+        with store.engine.begin() as connection:
+            connection.execute(
+                update(Schedule)
+                .where(Schedule.id == schedule_id)
+                .values(next_run_at=datetime.now(timezone.utc) - timedelta(seconds=1))
+            )
+    finally:
+        store.close()
+
+
 def parts(message: Any) -> str:
     return str(message.get_payload()[0].get_payload(decode=True).decode())
 
@@ -58,13 +80,20 @@ def test_a_scheduled_run_is_stored_and_each_owner_hears_of_their_groups(
             (suite / "orbit.yaml").read_text()
             + NOTIFY.format(port=box.port, hook=httpserver.url_for("/hook"))
         )
-        at = (datetime.now(timezone.utc) + timedelta(seconds=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
         added = orbit(
-            "schedule", "add", "--groups", "checkout,login", "--at", at, "--db", db, cwd=suite
+            "schedule",
+            "add",
+            "--groups",
+            "checkout,login",
+            "--at",
+            in_an_hour(),
+            "--db",
+            db,
+            cwd=suite,
         )
         assert added.returncode == 0, added.stderr
         schedule_id = int(added.stdout)
-        time.sleep(2.2)
+        make_due(db, schedule_id)
         ran = orbit("scheduler", "--once", "--db", db, cwd=suite)
         assert ran.returncode == 0, ran.stderr
 
@@ -100,14 +129,13 @@ def test_a_scheduled_run_is_stored_and_each_owner_hears_of_their_groups(
 def test_a_usage_error_of_pytest_fails_the_schedule(tmp_path: Path) -> None:
     suite = write_suite(tmp_path / "suite")
     db = f"sqlite:///{tmp_path / 'store.db'}"
-    at = (datetime.now(timezone.utc) + timedelta(seconds=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
     added = orbit(
         "schedule",
         "add",
         "--groups",
         "search",
         "--at",
-        at,
+        in_an_hour(),
         "--env",
         "staging",
         "--db",
@@ -116,7 +144,7 @@ def test_a_usage_error_of_pytest_fails_the_schedule(tmp_path: Path) -> None:
     )
     assert added.returncode == 0, added.stderr
     (suite / "orbit.yaml").write_text("project: shop\nenvironments: {local: {}}\n")
-    time.sleep(2.2)
+    make_due(db, int(added.stdout))
     ran = orbit("scheduler", "--once", "--no-notify", "--db", db, cwd=suite)
     assert ran.returncode == 0, ran.stderr
     store = open_store(db)
