@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, inspect, select
 
 import store_servers
-from pytest_testorbit.outcomes import GroupOutcome, RunInfo, StepOutcome
+from pytest_testorbit.outcomes import GroupOutcome, RunInfo, StepReport
 from pytest_testorbit.store import open_store, queries
 from pytest_testorbit.store.models import CaseGroup, GroupResult, Run, RunShard, StepResult
 from pytest_testorbit.store.records import finish_record, group_record, run_record
@@ -37,7 +37,7 @@ def info(run_key: str | None = None, *, started: datetime = T0, **extra: object)
 
 def group(group_id: str, *outcomes: str, param: str = "", file: str = "") -> GroupOutcome:
     steps = [
-        StepOutcome(
+        StepReport(
             f"step-{i}",
             i,
             f"step {i}",

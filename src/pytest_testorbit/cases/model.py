@@ -50,10 +50,6 @@ class Expect:
     schema_source: str | None = None  # the file the schema came from, for messages
     max_ms: float | None = None
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.headers or self.json or self.body or self.schema or self.max_ms)
-
 
 @dataclass(slots=True)
 class Extraction:
@@ -98,7 +94,6 @@ class Use:
     path: Path
     variables: dict[str, Value]
     steps: list[Step]
-    on_failure: str = "stop"
     display: str = ""  # the used file as messages name it (rootdir-relative under pytest)
 
 
