@@ -20,13 +20,14 @@ from typing import Any
 
 import pytest
 
+from ..outcomes import display_id
 from . import options
 from .collect import GroupNode, StepItem
 from .session import SESSION_KEY
 
 DURATIONS_KEY = pytest.StashKey["dict[str, float] | None"]()
 WORKERINPUT_KEY = "orbit_shard_durations"
-SERIAL = "(serial groups)"
+SERIAL_SHARE = "(serial groups)"  # the shard share of all parallel: false groups
 RUNS_BACK = 10  # recent enough to follow a suite that changes, long enough to even out noise
 
 
@@ -71,7 +72,7 @@ def group_key(config: pytest.Config, node: GroupNode) -> str:
 
 
 def unit_of(config: pytest.Config, node: GroupNode) -> str:
-    return group_key(config, node) if node.group.parallel else SERIAL
+    return group_key(config, node) if node.group.parallel else SERIAL_SHARE
 
 
 def group_units(config: pytest.Config, items: list[pytest.Item]) -> dict[str, dict[str, int]]:
@@ -158,6 +159,5 @@ def _means(history: Any, run_key: str | None) -> dict[str, float] | None:
     for (file, group_id, param), rows in history.groups.items():
         values = [row.duration for run_id, row in rows.items() if run_id in finished]
         if values:
-            name = f"{group_id}[{param}]" if param else group_id
-            found[f"{file}::{name}"] = sum(values) / len(values)
+            found[f"{file}::{display_id(group_id, param)}"] = sum(values) / len(values)
     return found or None

@@ -27,6 +27,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from ..outcomes import display_id
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """An aware UTC datetime in, an aware UTC datetime out, on every backend.
@@ -130,7 +132,7 @@ class CaseGroup(Base):
 
     @property
     def display_id(self) -> str:
-        return f"{self.group_key}[{self.param_id}]" if self.param_id else self.group_key
+        return display_id(self.group_key, self.param_id)
 
 
 class GroupResult(Base):
