@@ -103,3 +103,14 @@ def test_junit_xml_carries_no_internal_report_data(shop):
     root = junit(shop)
     assert list(root.iter("property")) == []
     assert list(root.iter("properties")) == []
+
+
+def test_a_step_whose_replay_fails_says_why_in_the_short_summary(shop):
+    result = shop.run("-rA", "orders/checkout.orbit.yaml::checkout::ship")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "ERROR orders/checkout.orbit.yaml::checkout::ship - step 'ship' could not run: "
+            "replaying the earlier step 'pay-order' (orders/checkout.orbit.yaml:6) failed"
+        ]
+    )

@@ -16,6 +16,7 @@ import pytest
 from ..errors import OrbitError, StepFailed
 from ..outcomes import ERROR, FAILED, PASSED, SKIPPED, GroupIdentity, PhaseReport, StepReport
 from .collect import GroupNode, StepItem
+from .longrepr import failure_repr
 from .session import SESSION_KEY
 
 REPORT_ATTRIBUTE = "orbit_step"
@@ -50,7 +51,11 @@ def pytest_runtest_makereport(
         # Point the SKIPPED line at the step's YAML line, not at our code.
         report.longrepr = (str(item.path), item.step.line, f"Skipped: {item.orbit_message}")
     elif excinfo is not None and isinstance(excinfo.value, OrbitError) and call.when != "call":
-        report.longrepr = str(excinfo.value)  # a failed replay: our message, no traceback
+        # A failed replay or a group that cannot start: our message, no traceback, and its
+        # first line in the short summary on every pytest version.
+        text = str(excinfo.value)
+        shown: Any = failure_repr(text, text.partition("\n")[0], str(item.path), item.step.line)
+        report.longrepr = shown  # pytest prints any longrepr that has toterminal
     setattr(report, REPORT_ATTRIBUTE, step_phase(item, report, excinfo).to_json())
 
 
