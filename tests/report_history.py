@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from pytest_testorbit.outcomes import GroupOutcome, RunInfo, StepOutcome
+from pytest_testorbit.outcomes import GroupOutcome, RunInfo, StepReport
 from pytest_testorbit.store import open_store
 from pytest_testorbit.store.records import finish_record, group_record, run_record
 from pytest_testorbit.store.writer import apply
@@ -19,12 +19,12 @@ MESSAGE = (
 )
 
 
-def steps(*outcomes: str) -> list[StepOutcome]:
+def steps(*outcomes: str) -> list[StepReport]:
     names = ["log in", "create order", "fetch order", "cancel order"]
     made = []
     for i, outcome in enumerate(outcomes):
         made.append(
-            StepOutcome(
+            StepReport(
                 names[i].replace(" ", "-"),
                 i,
                 names[i],

@@ -13,12 +13,12 @@ from pytest_testorbit.notify.message import (
     subject,
     text_body,
 )
-from pytest_testorbit.outcomes import GroupOutcome, StepOutcome
+from pytest_testorbit.outcomes import GroupOutcome, StepReport
 
 
 def group(group_id: str, outcomes: list[str], owners: list[str]) -> GroupOutcome:
     steps = [
-        StepOutcome(step_id=f"step-{i}", order=i, name=f"step {i}", outcome=outcome)
+        StepReport(step_id=f"step-{i}", order=i, name=f"step {i}", outcome=outcome)
         for i, outcome in enumerate(outcomes)
     ]
     return GroupOutcome(

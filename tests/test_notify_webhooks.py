@@ -23,14 +23,14 @@ from pytest_testorbit.notify.webhooks import (
     dingtalk_sign,
     feishu_sign,
 )
-from pytest_testorbit.outcomes import GroupOutcome, StepOutcome
+from pytest_testorbit.outcomes import GroupOutcome, StepReport
 
 CLOCK = 1_700_000_000.123  # a fixed time.time()
 SECRET = "SEC0123456789abcdef"
 
 
 def summary() -> RunSummary:
-    steps = [StepOutcome("login", 0, "login", "passed"), StepOutcome("pay", 1, "pay", "failed")]
+    steps = [StepReport("login", 0, "login", "passed"), StepReport("pay", 1, "pay", "failed")]
     group = GroupOutcome(
         "checkout.orbit.yaml", "checkout", "", owners=["a@example.com"], steps=steps
     )

@@ -38,7 +38,7 @@ class Orbit:
         return err.removeprefix("orbit: error: ").strip()
 
     def listing(self, *args: str) -> list[dict[str, object]]:
-        return json.loads(self.ok("schedule", "list", "--format", "json", *args))  # type: ignore[no-any-return]
+        return json.loads(self.ok("schedule", "list", "--format", "json", *args))  # type: ignore[no-any-return]  # json.loads gives Any; the command prints a list
 
 
 @pytest.fixture

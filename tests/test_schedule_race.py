@@ -111,7 +111,7 @@ def test_a_killed_scheduler_leaves_a_schedule_the_next_marks_abandoned(
     project = load_project(suite / "orbit.yaml")
     nxt = Scheduler(store, project, lease=timedelta(seconds=1), command=lambda *_: ["false"])
     nxt.run_once()  # the heartbeat is fresh: not yet abandoned
-    assert service.get(store.engine, schedule_id).status == "running"  # type: ignore[union-attr]
+    assert service.get(store.engine, schedule_id).status == "running"  # type: ignore[union-attr]  # the schedule was made above: get finds it
     time.sleep(1.3)
     nxt.run_once()
     failed = service.get(store.engine, schedule_id)

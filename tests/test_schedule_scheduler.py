@@ -90,9 +90,9 @@ def test_a_failing_test_run_still_completes_the_schedule(
     store: Store, suite: Path, tmp_path: Path
 ) -> None:
     schedule_id = add_due(store)
-    command = lambda *_: [sys.executable, "-c", "raise SystemExit(1)"]  # noqa: E731  # tests failed
+    command = lambda *_: [sys.executable, "-c", "raise SystemExit(1)"]  # noqa: E731  # a one-line command factory, as the scheduler takes it  # tests failed
     scheduler(store, suite, tmp_path / "m", command=command).run_once()
-    assert service.get(store.engine, schedule_id).status == "completed"  # type: ignore[union-attr]
+    assert service.get(store.engine, schedule_id).status == "completed"  # type: ignore[union-attr]  # the schedule was made above: get finds it
 
 
 @pytest.mark.parametrize(
@@ -108,7 +108,7 @@ def test_a_run_that_could_not_be_made_fails_the_schedule_with_the_reason(
 ) -> None:
     schedule_id = add_due(store)
     script = f"print('ERROR: bad option'); raise SystemExit({code})"
-    command = lambda *_: [sys.executable, "-c", script]  # noqa: E731
+    command = lambda *_: [sys.executable, "-c", script]  # noqa: E731  # a one-line command factory, as the scheduler takes it
     scheduler(store, suite, tmp_path / "m", command=command).run_once()
     failed = service.get(store.engine, schedule_id)
     assert failed is not None and failed.status == "failed" and failed.runs == 1
@@ -121,7 +121,7 @@ def test_pytest_that_will_not_start_fails_the_schedule(
     store: Store, suite: Path, tmp_path: Path
 ) -> None:
     schedule_id = add_due(store)
-    command = lambda *_: [str(tmp_path / "no-such-python")]  # noqa: E731
+    command = lambda *_: [str(tmp_path / "no-such-python")]  # noqa: E731  # a one-line command factory, as the scheduler takes it
     scheduler(store, suite, tmp_path / "m", command=command).run_once()
     failed = service.get(store.engine, schedule_id)
     assert failed is not None and failed.status == "failed"
@@ -156,7 +156,7 @@ def test_a_schedule_of_another_project_is_left_alone(
 ) -> None:
     schedule_id = add_due(store, project="other")
     assert scheduler(store, suite, tmp_path / "m").run_once() == 0
-    assert service.get(store.engine, schedule_id).status == "pending"  # type: ignore[union-attr]
+    assert service.get(store.engine, schedule_id).status == "pending"  # type: ignore[union-attr]  # the schedule was made above: get finds it
 
 
 def test_a_one_shot_missed_beyond_the_grace_is_failed_not_run(
@@ -210,7 +210,7 @@ def test_a_failing_notification_does_not_change_the_outcome(
 
     schedule_id = add_due(store)
     scheduler(store, suite, tmp_path / "m", notify=explode).run_once()
-    assert service.get(store.engine, schedule_id).status == "completed"  # type: ignore[union-attr]
+    assert service.get(store.engine, schedule_id).status == "completed"  # type: ignore[union-attr]  # the schedule was made above: get finds it
 
 
 def test_the_pytest_command_selects_groups_env_and_parallel(store: Store, suite: Path) -> None:

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from pytest_testorbit.plugin.shard import SERIAL, assign
+from pytest_testorbit.plugin.shard import SERIAL_SHARE, assign
 from store_servers import database_url
 
 TIMEOUT = 180  # seconds for one pytest subprocess
@@ -92,7 +92,7 @@ def test_serial_groups_all_land_in_one_shard(api):
     shares = [collected(api.run("--collect-only", "-q", f"--orbit-shard={i}/2")) for i in (1, 2)]
     serial = {"s1.orbit.yaml::s1", "s2.orbit.yaml::s2", "s3.orbit.yaml::s3"}
     assert any(serial <= share for share in shares), shares
-    assert SERIAL not in str(shares)
+    assert SERIAL_SHARE not in str(shares)
 
 
 def test_deselected_groups_are_reported_as_deselected(api):

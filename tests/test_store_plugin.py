@@ -206,6 +206,10 @@ def test_parallel_runs_are_written_by_the_controller_alone(
     assert run.status == "failed" and run.groups_total == 2
     assert {group.worker for group in groups.values()} <= {"gw0", "gw1"}
     assert [s.outcome for s in groups["checkout"].steps] == ["passed", "failed", "blocked"]
+    # The step's report rode from its worker whole: the request it sent and its failure.
+    failed = groups["checkout"].steps[1]
+    assert (failed.step, failed.method, failed.status_code) == ("create-order", "POST", 500)
+    assert failed.message and "create order" in failed.message
 
 
 def test_a_run_without_case_files_never_imports_sqlalchemy(pytester: pytest.Pytester) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 import store_servers
 from pytest_testorbit.cli import main
-from pytest_testorbit.outcomes import GroupOutcome, RunInfo, StepOutcome
+from pytest_testorbit.outcomes import GroupOutcome, RunInfo, StepReport
 from pytest_testorbit.store import open_store, queries, spool
 from pytest_testorbit.store.records import finish_record, group_record, run_record
 from pytest_testorbit.store.sink import Sink
@@ -29,7 +29,7 @@ def run_info() -> RunInfo:
 
 
 def outcome(group_id: str, *results: str) -> GroupOutcome:
-    steps = [StepOutcome(f"s{i}", i, f"s{i}", result) for i, result in enumerate(results)]
+    steps = [StepReport(f"s{i}", i, f"s{i}", result) for i, result in enumerate(results)]
     return GroupOutcome(f"{group_id}.orbit.yaml", group_id, "", steps=steps)
 
 

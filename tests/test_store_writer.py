@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, inspect, select
 
 import store_servers
-from pytest_testorbit.outcomes import GroupOutcome, RunInfo, StepOutcome
+from pytest_testorbit.outcomes import GroupOutcome, RunInfo, StepReport
 from pytest_testorbit.store import open_store, queries
 from pytest_testorbit.store.models import CaseGroup, GroupResult, Run, RunShard, StepResult
 from pytest_testorbit.store.records import finish_record, group_record, run_record
@@ -31,13 +31,13 @@ def info(run_key: str | None = None, *, started: datetime = T0, **extra: object)
         started_at=started,
         run_key=run_key,
         host="ci-1",
-        **extra,  # type: ignore[arg-type]
+        **extra,  # type: ignore[arg-type]  # RunInfo's other fields, each of its own type
     )
 
 
 def group(group_id: str, *outcomes: str, param: str = "", file: str = "") -> GroupOutcome:
     steps = [
-        StepOutcome(
+        StepReport(
             f"step-{i}",
             i,
             f"step {i}",
@@ -87,7 +87,7 @@ def test_the_models_and_the_migrations_describe_the_same_tables(db_url: str) -> 
 
     # Every table of the store is on one Base: the scheduler's too, once it exists.
     with contextlib.suppress(ModuleNotFoundError):
-        import pytest_testorbit.store.schedule_models  # noqa: F401
+        import pytest_testorbit.store.schedule_models  # noqa: F401  # imported for its tables, which join Base's metadata
 
     store = open_store(db_url)
     with store.engine.connect() as connection:
@@ -245,7 +245,7 @@ def test_shards_that_share_a_run_key_are_one_run(db_url: str) -> None:
     apply(store, group_record(second.id, group("login", "failed"), T0))
     apply(store, finish_record(first.id, "passed", T0 + timedelta(seconds=1)))
     with store.session() as session:
-        assert queries.get_run(session, merged).status == "running"  # type: ignore[union-attr]
+        assert queries.get_run(session, merged).status == "running"  # type: ignore[union-attr]  # the run was just written
     apply(store, finish_record(second.id, "failed", T0 + timedelta(seconds=2)))
     with store.session() as session:
         (row,) = queries.runs(session)
@@ -285,7 +285,7 @@ def test_the_last_run_is_the_newest_run_that_has_results(sqlite_url: str) -> Non
     apply(store, group_record(older.id, group("checkout", "passed"), T0))
     apply(store, run_record(newer_empty))
     with store.session() as session:
-        assert queries.last_run(session).id == older.id  # type: ignore[union-attr]
+        assert queries.last_run(session).id == older.id  # type: ignore[union-attr]  # two runs were just written
         assert queries.last_run(session, environment="prod") is None
         assert [run.id for run in queries.runs(session)] == [newer_empty.id, older.id]
     store.close()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 
 class OrbitError(Exception):
@@ -111,7 +112,17 @@ class TemplateRenderError(OrbitError):
 
 
 class StepFailed(OrbitError):
-    """A step ran and did not meet its expectations; the message is the full report."""
+    """A step ran and did not meet its expectations; the message is the full report.
+
+    ``summary`` is its first problem in one line (the short test summary shows it); ``sent``
+    is the runner's last exchange of the step (``runner.http.Sent``, typed loosely here
+    because this module sits below the runner), or None when it sent nothing.
+    """
+
+    def __init__(self, report: str, *, summary: str | None = None, sent: Any = None) -> None:
+        super().__init__(report)
+        self.summary = summary if summary is not None else report.partition("\n")[0]
+        self.sent = sent
 
 
 class ExtractFailed(StepFailed):

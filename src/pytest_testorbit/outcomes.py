@@ -25,18 +25,88 @@ PASSED, FAILED, ERROR, SKIPPED, BLOCKED, NOT_RUN = (
 STEP_OUTCOMES = (PASSED, FAILED, ERROR, SKIPPED, BLOCKED, NOT_RUN)
 
 
+def display_id(group_id: str, param_id: str) -> str:
+    """A group instance as people see it: ``checkout``, or ``checkout[abc]`` for a row."""
+    return f"{group_id}[{param_id}]" if param_id else group_id
+
+
 @dataclass
-class StepOutcome:
+class StepReport:
+    """One step's result: what the plugin reports of each phase and the store keeps.
+
+    The plugin builds one per pytest phase (setup, call, teardown) where the outcome is
+    known; the controller folds a step's phases into one with ``fold`` and hands the
+    folded reports, inside a ``GroupOutcome``, to the store.
+    """
+
     step_id: str
     order: int  # 0-based position in its group
     name: str
-    outcome: str  # one of STEP_OUTCOMES
+    outcome: str = NOT_RUN  # one of STEP_OUTCOMES
     duration: float = 0.0  # seconds
     method: str | None = None
     url: str | None = None  # secrets already masked
     status_code: int | None = None
     message: str | None = None  # the failure or skip reason, secrets already masked
     line: int | None = None  # the step's line in its case file
+
+    def fold(self, phase: StepReport, when: str) -> None:
+        """Add the report of one phase (``when``: setup, call or teardown) to this step's."""
+        # Each phase says what it knows (the call has the request, a failed phase the
+        # message); a later phase's None does not erase what an earlier one said.
+        for name in ("name", "order", "line", "method", "url", "status_code", "message"):
+            value = getattr(phase, name)
+            if value is not None:
+                setattr(self, name, value)
+        self.duration += phase.duration  # setup + call + teardown, as pytest's --durations
+        if when == "call" or (when == "setup" and phase.outcome != PASSED):
+            self.outcome = phase.outcome
+        elif when == "teardown" and phase.outcome == ERROR and self.outcome == PASSED:
+            self.outcome = ERROR
+
+
+@dataclass
+class GroupIdentity:
+    """Which group instance a step belongs to, and what the store keeps of the group."""
+
+    file: str  # the case file, relative to the project root, with forward slashes
+    group_id: str
+    param_id: str  # "" when the group is not parametrized, else "0", "1" or the given id
+    title: str = ""
+    owners: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    parallel: bool = True
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.file, self.group_id, self.param_id
+
+
+@dataclass
+class PhaseReport:
+    """What one pytest report of a step carries: its group, its step report, its phase.
+
+    It rides from xdist workers to the controller as the JSON of ``to_json``.
+    """
+
+    group: GroupIdentity
+    step: StepReport
+    when: str  # setup, call, teardown; "crash" for a step its worker died on
+    # The group's planned step ids; on its first step's reports only, since on every report
+    # it would make the reports of a long group grow with the square of its length.
+    planned: list[str] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PhaseReport:
+        return cls(
+            group=GroupIdentity(**data["group"]),
+            step=StepReport(**data["step"]),
+            when=str(data["when"]),
+            planned=data.get("planned"),
+        )
 
 
 @dataclass
@@ -47,13 +117,13 @@ class GroupOutcome:
     title: str = ""
     owners: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
-    steps: list[StepOutcome] = field(default_factory=list)
+    steps: list[StepReport] = field(default_factory=list)
     duration: float = 0.0
     worker: str | None = None
 
     @property
     def display_id(self) -> str:
-        return f"{self.group_id}[{self.param_id}]" if self.param_id else self.group_id
+        return display_id(self.group_id, self.param_id)
 
     def count(self, outcome: str) -> int:
         return sum(1 for step in self.steps if step.outcome == outcome)

@@ -54,12 +54,6 @@ class Expect:
     schema_roots: tuple[str, ...] = ()  # the folders those $refs may load files from
     max_ms: float | None = None
 
-    @property
-    def is_empty(self) -> bool:
-        return not (
-            self.headers or self.json or self.body or self.schema or self.openapi or self.max_ms
-        )
-
 
 @dataclass(slots=True)
 class Extraction:
@@ -104,7 +98,6 @@ class Use:
     path: Path
     variables: dict[str, Value]
     steps: list[Step]
-    on_failure: str = "stop"
     display: str = ""  # the used file as messages name it (rootdir-relative under pytest)
 
 

@@ -248,21 +248,3 @@ class Templates:
 
 
 _JINJA_GLOBALS = frozenset(ImmutableSandboxedEnvironment().globals)
-
-
-def render(render_function: Render | None, value: Any, context: Context) -> Any:
-    """Apply a compiled renderer, or hand back the constant it stood for."""
-    return render_function(context) if render_function else value
-
-
-def template_syntax_message(error: TemplateSyntaxError) -> str:
-    return f"template syntax error: {error.message}"
-
-
-def names_in(sources: Iterable[str]) -> set[str]:
-    """Plain variable names used by simple lookups; for 'did you mean' hints at load time."""
-    found: set[str] = set()
-    for source in sources:
-        for match in _LOOKUP.finditer(source):
-            found.add(match.group(1).split(".")[0])
-    return found

@@ -10,7 +10,18 @@ from typing import Any
 
 import pytest
 
-from . import collect, gcfreeze, hookspecs, nodeargs, order, parallel, reporting, results, shard
+from . import (
+    collect,
+    gcfreeze,
+    hookspecs,
+    junit,
+    nodeargs,
+    order,
+    parallel,
+    reporting,
+    results,
+    shard,
+)
 from .options import pytest_addoption as _addoption
 from .session import SESSION_KEY, OrbitSession
 
@@ -36,6 +47,7 @@ _FEATURES: tuple[tuple[str, Any], ...] = (
     ("orbit-nodeargs", nodeargs),  # file::group[id]::step on the command line
     ("orbit-gcfreeze", gcfreeze),
     ("orbit-reporting", reporting),
+    ("orbit-junit", junit),  # JUnit XML names of parametrized steps, with --junitxml only
     ("orbit-order", order),
     ("orbit-shard", shard),
     ("orbit-parallel", parallel),  # registers its xdist hooks only where xdist is loaded

@@ -16,15 +16,16 @@ import pytest
 
 from ..cases.project import CASE_SUFFIXES
 from ..errors import CaseFileError, OrbitError, ReplayFailed, StepFailed
+from ..outcomes import BLOCKED, SKIPPED, display_id
+from .longrepr import failure_repr
 from .session import SESSION_KEY, OrbitSession
 
 if TYPE_CHECKING:
     # The loader and runner bring Jinja2 and requests; they are imported when the first case
     # file is collected, so a run without case files starts as fast as plain pytest.
     from ..cases.model import Group, Step
-    from ..runner import GroupRun
-
-BLOCKED, SKIPPED = "blocked", "skipped"
+    from ..runner import GroupRun, StepRun
+    from ..runner.http import Sent
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -49,7 +50,7 @@ class CaseFile(pytest.File):
                     self.config.addinivalue_line("markers", f"{tag}: case group tag")
                     registered.add(tag)
             for param_id, row in group.instances:
-                name = f"{group.id}[{param_id}]" if param_id else group.id
+                name = display_id(group.id, param_id)
                 node = GroupNode.from_parent(
                     self, name=name, group=group, param_id=param_id, row=row
                 )
@@ -131,6 +132,7 @@ class StepItem(pytest.Item):
         self.index = index
         self.orbit_outcome: str | None = None  # blocked or skipped, when this step did not run
         self.orbit_message: str | None = None
+        self.ran: StepRun | None = None  # what run_step returned, when the step passed
 
     @property
     def where(self) -> str:
@@ -176,15 +178,26 @@ class StepItem(pytest.Item):
 
         node = self.parent
         node.next_index = self.index + 1
+        self.ran = None
         try:
-            run_step(self.step, node.group_run(), self.where)
+            self.ran = run_step(self.step, node.group_run(), self.where)
         except StepSkipped as exc:
             self._skip(SKIPPED, str(exc))
         except Exception:  # a failed step, or anything unforeseen: the rest would follow it
             node.blocked_by = self.step.id
             raise
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        if isinstance(excinfo.value, OrbitError):
-            return str(excinfo.value)
+    @property
+    def sent(self) -> Sent | None:
+        """The step's last exchange, if its call sent anything (passed or failed)."""
+        return self.ran.sent if self.ran is not None else None
+
+    def repr_failure(
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
+    ) -> str | Any:
+        error = excinfo.value
+        if isinstance(error, StepFailed):
+            return failure_repr(str(error), error.summary, str(self.path), self.step.line)
+        if isinstance(error, OrbitError):
+            return str(error)
         return str(super().repr_failure(excinfo))

@@ -23,9 +23,10 @@ import pytest
 from xdist.scheduler import LoadScheduling, LoadScopeScheduling
 from xdist.workermanage import parse_tx_spec_config
 
-from ..outcomes import ERROR
+from ..outcomes import ERROR, GroupIdentity, PhaseReport, StepReport
 from . import shard
 from .groupids import GroupIndex, StepRef, is_step_nodeid, parse
+from .reporting import REPORT_ATTRIBUTE
 
 PLUGIN_NAME = "orbit-parallel-xdist"
 SERIAL = "orbit::serial"  # the work unit of all parallel: false groups
@@ -59,7 +60,8 @@ class XdistHooks:
         scheduler = getattr(sched, "impl", None)
         if ref is None or not isinstance(scheduler, GroupScheduling):
             return
-        report.user_properties.append(("orbit", scheduler.crash_data(ref, str(report.longrepr))))
+        phase = scheduler.crash_data(ref, str(report.longrepr))
+        setattr(report, REPORT_ATTRIBUTE, phase.to_json())
 
 
 class OrbitScheduling:
@@ -215,32 +217,29 @@ class GroupScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist is un
             self._reschedule(other)
         return str(crashitem)
 
-    def crash_data(self, ref: StepRef, message: str) -> dict[str, Any]:
-        """The ``orbit`` report data of a step its worker died on (reporting.step_data's keys)."""
+    def crash_data(self, ref: StepRef, message: str) -> PhaseReport:
+        """The report of a step its worker died on: an error, with its group's plan."""
         info = self.index.info(ref)
         group = info.group
         steps = {step.id: (i, step) for i, step in enumerate(group.steps)} if group else {}
         order, step = steps.get(ref.step_id, (0, None))
         prefix = ref.scope + "::"
         planned = [n[len(prefix) :] for n in self.collection or [] if n.startswith(prefix)]
-        return {
-            "file": self.index.project_file(ref.file),
-            "group": ref.group_id,
-            "param": ref.param_id,
-            "title": group.title if group else "",
-            "owners": list(group.owners) if group else [],
-            "tags": list(group.tags) if group else [],
-            "parallel": not info.serial,
-            "step": ref.step_id,
-            "name": step.name if step else ref.step_id,
-            "order": order,
-            "line": step.line if step else None,
-            "planned": planned or [ref.step_id],
-            "method": None,
-            "url": None,
-            "status_code": None,
-            "outcome": ERROR,
-            "message": message,
-            "duration": 0.0,
-            "when": "crash",
-        }
+        identity = GroupIdentity(
+            file=self.index.project_file(ref.file),
+            group_id=ref.group_id,
+            param_id=ref.param_id,
+            title=group.title if group else "",
+            owners=list(group.owners) if group else [],
+            tags=list(group.tags) if group else [],
+            parallel=not info.serial,
+        )
+        report = StepReport(
+            step_id=ref.step_id,
+            order=order,
+            name=step.name if step else ref.step_id,
+            outcome=ERROR,
+            message=message,
+            line=step.line if step else None,
+        )
+        return PhaseReport(identity, report, "crash", planned or [ref.step_id])

@@ -1,7 +1,9 @@
 """Reports of step items: readable failures, YAML locations, and the data the store needs.
 
-Each step's reports carry ``("orbit", {...})`` in ``user_properties``: plain JSON that
-pytest-xdist ships from workers to the controller, where the results store reads it.
+Each report of a step carries its ``PhaseReport`` as JSON on the report attribute
+``orbit_step`` (``REPORT_ATTRIBUTE``): pytest's report serialisation ships a report's extra
+attributes from xdist workers to the controller, where the results store reads it. It is
+kept out of ``user_properties``, which JUnit XML would show to people.
 """
 
 from __future__ import annotations
@@ -11,10 +13,19 @@ from typing import Any
 
 import pytest
 
-from ..errors import OrbitError
-from ..outcomes import ERROR, FAILED, PASSED
-from .collect import SKIPPED, GroupNode, StepItem
+from ..errors import OrbitError, StepFailed
+from ..outcomes import ERROR, FAILED, PASSED, SKIPPED, GroupIdentity, PhaseReport, StepReport
+from .collect import GroupNode, StepItem
+from .longrepr import failure_repr
 from .session import SESSION_KEY
+
+REPORT_ATTRIBUTE = "orbit_step"
+
+
+def phase_report(report: pytest.TestReport) -> PhaseReport | None:
+    """The step data a report carries; None for a report of anything else."""
+    data = getattr(report, REPORT_ATTRIBUTE, None)
+    return PhaseReport.from_json(data) if isinstance(data, dict) else None
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -40,19 +51,31 @@ def pytest_runtest_makereport(
         # Point the SKIPPED line at the step's YAML line, not at our code.
         report.longrepr = (str(item.path), item.step.line, f"Skipped: {item.orbit_message}")
     elif excinfo is not None and isinstance(excinfo.value, OrbitError) and call.when != "call":
-        report.longrepr = str(excinfo.value)  # a failed replay: our message, no traceback
-    report.user_properties = [
-        *[p for p in report.user_properties if p[0] != "orbit"],
-        ("orbit", step_data(item, report, excinfo)),
-    ]
+        # A failed replay or a group that cannot start: our message, no traceback, and its
+        # first line in the short summary on every pytest version.
+        text = str(excinfo.value)
+        shown: Any = failure_repr(text, text.partition("\n")[0], str(item.path), item.step.line)
+        report.longrepr = shown  # pytest prints any longrepr that has toterminal
+    setattr(report, REPORT_ATTRIBUTE, step_phase(item, report, excinfo).to_json())
 
 
-def step_data(item: StepItem, report: pytest.TestReport, excinfo: Any) -> dict[str, Any]:
-    node = item.parent
+def group_identity(node: GroupNode) -> GroupIdentity:
     group = node.group
+    return GroupIdentity(
+        file=node.project_file,
+        group_id=group.id,
+        param_id=node.param_id,
+        title=group.title,
+        owners=list(group.owners),
+        tags=list(group.tags),
+        parallel=group.parallel,
+    )
+
+
+def step_phase(item: StepItem, report: pytest.TestReport, excinfo: Any) -> PhaseReport:
+    """The one place a step's outcome is decided, from pytest's report of one phase."""
+    node = item.parent
     orbit = item.config.stash[SESSION_KEY]
-    run = node.run
-    last = run.last if run is not None else None
     if report.skipped:
         outcome = item.orbit_outcome or SKIPPED
     elif report.failed:
@@ -64,31 +87,27 @@ def step_data(item: StepItem, report: pytest.TestReport, excinfo: Any) -> dict[s
         message = str(report.longrepr)
     elif report.skipped:
         message = item.orbit_message or _skip_reason(report)
+    sent = None
+    if report.when == "call":
+        failed = excinfo is not None and isinstance(excinfo.value, StepFailed)
+        sent = excinfo.value.sent if failed else item.sent
     secrets = orbit.project.templates.secrets
+    url = (sent.asked_url or sent.url) if sent is not None else None
+    step = StepReport(
+        step_id=item.step.id,
+        order=item.index,
+        name=item.step.name,
+        outcome=outcome,
+        duration=report.duration,
+        method=sent.method if sent is not None else None,
+        url=secrets.mask(url) if url else None,
+        status_code=sent.response.status_code if sent and sent.response is not None else None,
+        message=secrets.mask(message) if message else None,
+        line=item.step.line,
+    )
     first = not node.planned or node.planned[0] == item.step.id
-    return {
-        "file": node.project_file,
-        "group": group.id,
-        "param": node.param_id,
-        "title": group.title,
-        "owners": group.owners,
-        "tags": group.tags,
-        "parallel": group.parallel,
-        "step": item.step.id,
-        "name": item.step.name,
-        "order": item.index,
-        "line": item.step.line,
-        # The group's plan rides on its first step's reports only: on every report it would
-        # make the reports of a long group grow with the square of its length.
-        "planned": (node.planned or [item.step.id]) if first else None,
-        "method": last.method if last and report.when == "call" else None,
-        "url": secrets.mask(last.url) if last and last.url and report.when == "call" else None,
-        "status_code": last.status_code if last and report.when == "call" else None,
-        "outcome": outcome,
-        "message": secrets.mask(message) if message else None,
-        "duration": report.duration,
-        "when": report.when,
-    }
+    planned = (node.planned or [item.step.id]) if first else None
+    return PhaseReport(group_identity(node), step, str(report.when), planned)
 
 
 def _skip_reason(report: pytest.TestReport) -> str | None:

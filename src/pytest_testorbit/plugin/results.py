@@ -1,7 +1,7 @@
 """The results plugin: gathers step reports on the controller and stores each group as it ends.
 
-Every step item's reports carry ``("orbit", data)`` in ``user_properties`` (see the plugin);
-they reach the controller from xdist workers too. A group instance is finished once each
+Every step item's reports carry a ``PhaseReport`` (see ``reporting``); they reach the
+controller from xdist workers too. A group instance is finished once each
 step it ``planned`` has sent its teardown report; it is then written at once, so an
 interrupted run keeps every finished group. At session end, groups with steps missing
 (a dead worker, Ctrl-C, ``-x``) are written with those steps as not run, the run gets its
@@ -24,19 +24,9 @@ from typing import Any
 
 import pytest
 
-from ..outcomes import (
-    BLOCKED,
-    ERROR,
-    FAILED,
-    NOT_RUN,
-    PASSED,
-    SKIPPED,
-    GroupOutcome,
-    RunInfo,
-    StepOutcome,
-)
+from ..outcomes import GroupOutcome, PhaseReport, RunInfo, StepReport
+from .reporting import phase_report
 
-ORBIT_PROPERTY = "orbit"
 # Groups that finish within this many seconds of the last write wait for the next step report
 # after it and are written together, in one transaction: a transaction per group cost more
 # than many short groups' own requests. The run's end (passed, failed, Ctrl-C) writes
@@ -53,76 +43,26 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(Results(config), PLUGIN_NAME)
 
 
-def orbit_data(report: pytest.TestReport) -> dict[str, Any] | None:
-    for item in report.user_properties:
-        if len(item) == 2 and item[0] == ORBIT_PROPERTY and isinstance(item[1], dict):
-            return item[1]
-    return None
-
-
-class _Step:
-    """One step's reports folded into its outcome (setup, call, teardown in turn)."""
-
-    def __init__(self) -> None:
-        self.outcome = NOT_RUN
-        self.data: dict[str, Any] = {}
-        self.duration = 0.0
-        self.done = False
-
-    def add(self, report: pytest.TestReport, data: dict[str, Any]) -> None:
-        # Each phase says what it knows (the call has the request, a failed phase the
-        # message); a later phase's None does not erase what an earlier one said.
-        self.data.update((key, value) for key, value in data.items() if value is not None)
-        self.duration += report.duration
-        said = data.get("outcome")
-        if report.when == "setup":
-            if report.failed:
-                self.outcome = ERROR
-            elif report.skipped:
-                self.outcome = said if said in (BLOCKED, SKIPPED) else SKIPPED
-        elif report.when == "call":
-            if report.passed:
-                self.outcome = PASSED
-            elif report.failed:
-                self.outcome = said if said in (FAILED, ERROR) else FAILED
-            else:
-                self.outcome = said if said in (BLOCKED, SKIPPED) else SKIPPED
-        elif report.when == "teardown":
-            if report.failed and self.outcome == PASSED:
-                self.outcome = ERROR
-            self.done = True
-
-    def outcome_of(self, step_id: str, order: int) -> StepOutcome:
-        data = self.data
-        return StepOutcome(
-            step_id=step_id,
-            order=int(data.get("order", order)),
-            name=str(data.get("name") or step_id),
-            outcome=self.outcome,
-            duration=self.duration,  # setup + call + teardown, as pytest's --durations
-            method=data.get("method"),
-            url=data.get("url"),
-            status_code=data.get("status_code"),
-            message=data.get("message"),
-            line=data.get("line"),
-        )
-
-
 class _Group:
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.data = data
-        self.planned: list[str] = list(data.get("planned") or [data["step"]])
-        self.steps: dict[str, _Step] = {}
+    """One group instance's step reports as they arrive, each step's phases folded."""
+
+    def __init__(self, phase: PhaseReport) -> None:
+        self.identity = phase.group
+        self.planned: list[str] = list(phase.planned or [phase.step.step_id])
+        self.steps: dict[str, StepReport] = {}
         self.unfinished = set(self.planned)  # planned steps whose teardown has not reported
         self.worker: str | None = None
         self.written = False
 
-    def add(self, report: pytest.TestReport, data: dict[str, Any]) -> None:
-        self.data = data
-        step = self.steps.setdefault(str(data["step"]), _Step())
-        step.add(report, data)
-        if step.done:
-            self.unfinished.discard(str(data["step"]))
+    def add(self, report: pytest.TestReport, phase: PhaseReport) -> None:
+        self.identity = phase.group
+        step_id = phase.step.step_id
+        step = self.steps.get(step_id)
+        if step is None:
+            step = self.steps[step_id] = StepReport(step_id, phase.step.order, phase.step.name)
+        step.fold(phase.step, phase.when)
+        if phase.when == "teardown":
+            self.unfinished.discard(step_id)
         node = getattr(report, "node", None)  # set by xdist on the controller
         gateway = getattr(node, "gateway", None)
         if gateway is not None:
@@ -133,18 +73,18 @@ class _Group:
         return not self.unfinished
 
     def outcome(self) -> GroupOutcome:
-        steps = []
-        for index, step_id in enumerate(self.planned):
-            step = self.steps.get(step_id) or _Step()
-            steps.append(step.outcome_of(step_id, index))
-        data = self.data
+        steps = [
+            self.steps.get(step_id) or StepReport(step_id, index, step_id)
+            for index, step_id in enumerate(self.planned)
+        ]
+        group = self.identity
         return GroupOutcome(
-            file=str(data["file"]),
-            group_id=str(data["group"]),
-            param_id=str(data.get("param") or ""),
-            title=str(data.get("title") or ""),
-            owners=list(data.get("owners") or []),
-            tags=list(data.get("tags") or []),
+            file=group.file,
+            group_id=group.group_id,
+            param_id=group.param_id,
+            title=group.title,
+            owners=list(group.owners),
+            tags=list(group.tags),
             steps=steps,
             duration=sum(step.duration for step in steps),
             worker=self.worker,
@@ -169,16 +109,16 @@ class Results:
     # -- hooks ---------------------------------------------------------------------------
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        data = orbit_data(report)
-        if data is None:
+        phase = phase_report(report)
+        if phase is None:
             return
         if self.info is None:
             self._start()
-        key = (str(data["file"]), str(data["group"]), str(data.get("param") or ""))
+        key = phase.group.key
         group = self.groups.get(key)
         if group is None or group.written:
-            group = self.groups[key] = _Group(data)
-        group.add(report, data)
+            group = self.groups[key] = _Group(phase)
+        group.add(report, phase)
         if group.finished:
             self._write(group, incomplete=False)
         if self.pending and time.monotonic() - self.last_sent >= SEND_INTERVAL:
@@ -199,8 +139,9 @@ class Results:
         if self.sink is not None:
             from ..store.records import finish_record
 
+            # ``send`` has written or spooled the batch before it returns: the terminal
+            # summary reports what was stored.
             self._send(finish_record(self.info.id, self.status, _now()))
-            self.sink.flush()  # the terminal summary reports what was stored
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.info is None:

@@ -19,13 +19,14 @@ from collections.abc import Mapping
 
 import pytest
 
+from ..outcomes import display_id
 from . import options, results
 from .collect import GroupNode, StepItem
 from .session import SESSION_KEY
 
 DURATIONS_KEY = pytest.StashKey["dict[str, float] | None"]()
 WORKERINPUT_KEY = "orbit_shard_durations"
-SERIAL = "(serial groups)"
+SERIAL_SHARE = "(serial groups)"  # the shard share of all parallel: false groups
 RUNS_BACK = 10  # recent enough to follow a suite that changes, long enough to even out noise
 
 
@@ -70,7 +71,7 @@ def group_key(config: pytest.Config, node: GroupNode) -> str:
 
 
 def unit_of(config: pytest.Config, node: GroupNode) -> str:
-    return group_key(config, node) if node.group.parallel else SERIAL
+    return group_key(config, node) if node.group.parallel else SERIAL_SHARE
 
 
 def group_units(config: pytest.Config, items: list[pytest.Item]) -> dict[str, dict[str, int]]:
@@ -137,6 +138,5 @@ def stored_durations(config: pytest.Config) -> dict[str, float] | None:
     )
     found: dict[str, float] = {}
     for (file, group_id, param), seconds in (means or {}).items():
-        name = f"{group_id}[{param}]" if param else group_id
-        found[f"{file}::{name}"] = seconds  # as group_key names it
+        found[f"{file}::{display_id(group_id, param)}"] = seconds  # as group_key names it
     return found or None

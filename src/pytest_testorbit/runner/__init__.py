@@ -6,6 +6,6 @@ read, or ``StepSkipped`` for a ``skip_if`` that held.
 """
 
 from .context import GroupRun
-from .step import StepSkipped, run_step
+from .step import StepRun, StepSkipped, run_step
 
-__all__ = ["GroupRun", "StepSkipped", "run_step"]
+__all__ = ["GroupRun", "StepRun", "StepSkipped", "run_step"]

@@ -20,9 +20,11 @@ class Mismatch:
 
     label: str  # "status", "$.qty", "header Content-Type", "body", "schema at $.items[0]"
     expected: str
-    actual: str
+    actual: str | None  # None when ``expected`` already says all there is (``got null``)
 
     def __str__(self) -> str:
+        if self.actual is None:
+            return f"{self.label}: {self.expected}"
         return f"{self.label}: {self.expected}, got {self.actual}"
 
 
@@ -36,7 +38,13 @@ def _show(value: Any, limit: int = 200) -> str:
 def _check(check: ValueCheck, actual: Any, run: GroupRun) -> list[Mismatch]:
     expected = check.expected(run.variables)
     problems = check_value(actual, expected)
-    return [Mismatch(check.label, problem, _show(actual)) for problem in problems]
+    # A matcher that names the type it got ("expected type string, got null") has said all
+    # there is to say of a null: its value would only repeat it ("..., got None").
+    said = actual is None
+    return [
+        Mismatch(check.label, problem, None if said and problem.endswith("null") else _show(actual))
+        for problem in problems
+    ]
 
 
 def check_response(expect: Expect, sent: Sent, run: GroupRun) -> list[Mismatch]:

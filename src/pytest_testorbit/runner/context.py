@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,15 +13,6 @@ import requests
 from ..cases.model import Value
 from ..cases.project import Environment
 from ..expr.templating import SecretRegistry, Templates
-
-
-@dataclass
-class LastExchange:
-    """What the last request of a step sent and got, for reports and the store."""
-
-    method: str | None = None
-    url: str | None = None
-    status_code: int | None = None
 
 
 class GroupRun:
@@ -51,7 +41,6 @@ class GroupRun:
             for name, value in layer.items():
                 self.set(name, value(self.variables))
         self._session: requests.Session | None = None
-        self.last = LastExchange()
 
     def set(self, name: str, value: Any) -> None:
         self.variables[name] = value

@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from ..errors import StepFailed
 from .context import GroupRun
 from .http import Sent
 
@@ -116,3 +117,9 @@ def failure_report(headline: str, problems: list[str], sent: Sent | None, run: G
         lines += describe_exchange(sent, run)
     lines.append(describe_variables(run))
     return "\n".join(lines)
+
+
+def step_failed(headline: str, problems: list[str], sent: Sent | None, run: GroupRun) -> StepFailed:
+    """The error of a failed step: its whole report, its first problem, what it sent."""
+    summary = run.secrets.mask(problems[0]) if problems else None
+    return StepFailed(failure_report(headline, problems, sent, run), summary=summary, sent=sent)

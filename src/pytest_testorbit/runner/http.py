@@ -28,6 +28,7 @@ class Sent:
     response: requests.Response | None
     elapsed_ms: float
     error: str | None = None
+    asked_url: str = ""  # the URL before redirects: what the store keeps; "" means ``url``
     _json: Any = None
     _json_read: bool = False
 
@@ -113,7 +114,6 @@ def send(spec: RequestSpec, run: GroupRun) -> Sent:
     context = run.variables
     method = str(spec.method(context)).upper()
     url = join_url(run.environment.base_url, str(spec.url(context)))
-    run.last.method, run.last.url, run.last.status_code = method, url, None
     if "://" not in url:
         return Sent(
             method,
@@ -155,8 +155,7 @@ def send(spec: RequestSpec, run: GroupRun) -> Sent:
             elapsed = (time.perf_counter() - started) * 1000
             return Sent(method, url, None, None, elapsed, f"the request could not be made: {exc}")
         elapsed = (time.perf_counter() - started) * 1000
-    run.last.status_code = response.status_code
-    return Sent(method, response.url or url, response.request, response, elapsed)
+    return Sent(method, response.url or url, response.request, response, elapsed, asked_url=url)
 
 
 def _reason(exc: Exception) -> str:

@@ -6,10 +6,10 @@ import time
 from dataclasses import dataclass
 
 from ..cases.model import Step
-from ..errors import ExtractFailed, StepFailed, TemplateRenderError
+from ..errors import ExtractFailed, TemplateRenderError
 from .checks import Mismatch, check_response, extract
-from .context import GroupRun, LastExchange
-from .failure import failure_report
+from .context import GroupRun
+from .failure import step_failed
 from .http import Sent, send
 
 
@@ -18,18 +18,19 @@ class StepSkipped(Exception):  # control flow, not an error
 
 
 @dataclass
-class StepResult:
+class StepRun:
+    """What a step that passed did: its last exchange (None if it sent nothing), its extractions."""
+
     sent: Sent | None
     extracted: list[str]
 
 
-def run_step(step: Step, run: GroupRun, where: str) -> StepResult:
+def run_step(step: Step, run: GroupRun, where: str) -> StepRun:
     """Run ``step``; raise ``StepFailed`` (a full report) or ``StepSkipped``.
 
     ``where`` is the step's ``file:line`` for the headline of a failure.
     """
     headline = f"step '{step.name}' failed ({where})"
-    run.last = LastExchange()  # what this step sends, if it sends anything
     try:
         if step.skip_if is not None and step.skip_if(run.variables):
             raise StepSkipped(f"skip_if: {step.skip_if_source}")
@@ -37,10 +38,10 @@ def run_step(step: Step, run: GroupRun, where: str) -> StepResult:
             return _run_use(step, run, where)
         return _run_request(step, run, headline)
     except TemplateRenderError as exc:
-        raise StepFailed(failure_report(headline, [f"template: {exc}"], None, run)) from None
+        raise step_failed(headline, [f"template: {exc}"], None, run) from None
 
 
-def _run_request(step: Step, run: GroupRun, headline: str) -> StepResult:
+def _run_request(step: Step, run: GroupRun, headline: str) -> StepRun:
     assert step.request is not None
     sent = send(step.request, run)
     if step.retry is not None:
@@ -58,23 +59,23 @@ def _run_request(step: Step, run: GroupRun, headline: str) -> StepResult:
                         f"retry: gave up after {tries} tries, "
                         "the last response did not match until:"
                     )
-                raise StepFailed(failure_report(headline, [summary, *problems], sent, run))
+                raise step_failed(headline, [summary, *problems], sent, run)
             time.sleep(step.retry.delay)
             sent = send(step.request, run)
             tries += 1
     if sent.response is None:
-        raise StepFailed(failure_report(headline, [f"request failed: {sent.error}"], sent, run))
+        raise step_failed(headline, [f"request failed: {sent.error}"], sent, run)
     mismatches: list[Mismatch] = check_response(step.expect, sent, run)
     if mismatches:
-        raise StepFailed(failure_report(headline, [str(m) for m in mismatches], sent, run))
+        raise step_failed(headline, [str(m) for m in mismatches], sent, run)
     try:
         names = extract(step.extract, sent, run)
     except ExtractFailed as exc:
-        raise StepFailed(failure_report(headline, [str(exc)], sent, run)) from None
-    return StepResult(sent, names)
+        raise step_failed(headline, [str(exc)], sent, run) from None
+    return StepRun(sent, names)
 
 
-def _run_use(step: Step, run: GroupRun, where: str) -> StepResult:
+def _run_use(step: Step, run: GroupRun, where: str) -> StepRun:
     """The used file's steps, in place, with ``with:`` variables; extracted names flow back."""
     assert step.use is not None
     outer = run.variables
@@ -83,7 +84,7 @@ def _run_use(step: Step, run: GroupRun, where: str) -> StepResult:
         inner[name] = value(outer)
     run.variables = inner
     extracted: list[str] = []
-    last: StepResult | None = None
+    last: StepRun | None = None
     try:
         for inner_step in step.use.steps:
             inner_where = (
@@ -98,4 +99,4 @@ def _run_use(step: Step, run: GroupRun, where: str) -> StepResult:
         run.variables = outer
         for name in extracted:
             run.set(name, inner[name])
-    return StepResult(last.sent if last else None, extracted)
+    return StepRun(last.sent if last else None, extracted)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import StoreError
 from ..notify.message import RunSummary
-from ..outcomes import GroupOutcome, StepOutcome
+from ..outcomes import GroupOutcome, StepReport
 
 if TYPE_CHECKING:
     from ..store.db import Store
@@ -31,7 +31,7 @@ def group_outcome(row: GroupRow) -> GroupOutcome:
         owners=list(row.owners),
         tags=list(row.tags),
         steps=[
-            StepOutcome(
+            StepReport(
                 step_id=step.step,
                 order=step.order,
                 name=step.name,

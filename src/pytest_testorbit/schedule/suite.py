@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import CaseFileError, UsageError, did_you_mean
+from ..outcomes import display_id
 
 CASE_SUFFIXES = (".orbit.yaml", ".orbit.yml")
 # Folders pytest would not collect from either (its norecursedirs default, plus tool caches).
@@ -30,10 +31,7 @@ class SuiteGroup:
     param_ids: list[str] = field(default_factory=lambda: [""])
 
     def node_ids(self) -> list[str]:
-        return [
-            f"{self.file}::{self.id}[{param}]" if param else f"{self.file}::{self.id}"
-            for param in self.param_ids
-        ]
+        return [f"{self.file}::{display_id(self.id, param)}" for param in self.param_ids]
 
 
 @dataclass

@@ -6,7 +6,6 @@ scheduler alike, so every user of the store creates it the same way on first use
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -126,7 +125,3 @@ def reason(exc: BaseException) -> str:
     original = getattr(exc, "orig", None) or exc
     text = str(original).strip().splitlines()
     return text[0] if text else type(original).__name__
-
-
-def url_from_env() -> str | None:
-    return os.environ.get("ORBIT_DB_URL") or None

@@ -27,6 +27,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from ..outcomes import display_id
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """An aware UTC datetime in, an aware UTC datetime out, on every backend.
@@ -52,9 +54,10 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if isinstance(value, str):  # pragma: no cover - only a hand-edited SQLite file
             value = datetime.fromisoformat(value)
-        if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)  # type: ignore[no-any-return]
-        return value.astimezone(timezone.utc)  # type: ignore[no-any-return]
+        moment: datetime = value  # the driver hands back a datetime for a DateTime column
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=timezone.utc)
+        return moment.astimezone(timezone.utc)
 
 
 class Base(DeclarativeBase):
@@ -129,7 +132,7 @@ class CaseGroup(Base):
 
     @property
     def display_id(self) -> str:
-        return f"{self.group_key}[{self.param_id}]" if self.param_id else self.group_key
+        return display_id(self.group_key, self.param_id)
 
 
 class GroupResult(Base):

@@ -13,7 +13,7 @@ import dataclasses
 from datetime import datetime
 from typing import Any
 
-from ..outcomes import GroupOutcome, RunInfo, StepOutcome
+from ..outcomes import GroupOutcome, RunInfo, StepReport
 
 Record = dict[str, Any]
 RUN, GROUP, FINISH = "run", "group", "finish"
@@ -56,9 +56,9 @@ def run_info(record: Record) -> RunInfo:
 
 def group_outcome(record: Record) -> GroupOutcome:
     data = dict(record["group"])
-    step_fields = {field.name for field in dataclasses.fields(StepOutcome)}
+    step_fields = {field.name for field in dataclasses.fields(StepReport)}
     steps = [
-        StepOutcome(**{key: value for key, value in step.items() if key in step_fields})
+        StepReport(**{key: value for key, value in step.items() if key in step_fields})
         for step in data.pop("steps", [])
     ]
     fields = {field.name for field in dataclasses.fields(GroupOutcome)}

@@ -25,7 +25,6 @@ class Sink:
         self.auto_upgrade = auto_upgrade
         self.store: Store | None = None
         self.problem: str | None = None  # why results went to the spool
-        self.spooled = 0  # records written to the spool
         self.run_id: str | None = None  # the stored run's id (a run key's merged run)
         self._run_record: records.Record | None = None
 
@@ -75,13 +74,9 @@ class Sink:
         if groups:
             self.run_id = apply_groups(store, groups)
 
-    def flush(self) -> None:
-        """Nothing waits: ``send`` has written or spooled each batch before returning."""
-
     def _spool(self, batch: Sequence[records.Record]) -> None:
         try:
             spool.append(self.spool_file, batch, db=self.display_url)
-            self.spooled += len(batch)
         except OSError as exc:
             self.problem = f"{self.problem}; and the spool file cannot be written: {exc}"
 
