@@ -7,7 +7,7 @@ pytest-xdist ships from workers to the controller, where the results store reads
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -15,6 +15,9 @@ from ..errors import OrbitError
 from ..outcomes import ERROR, FAILED, PASSED
 from .collect import SKIPPED, GroupNode, StepItem
 from .session import SESSION_KEY
+
+if TYPE_CHECKING:
+    from ..expr.secrets import Secrets
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -41,6 +44,9 @@ def pytest_runtest_makereport(
         report.longrepr = (str(item.path), item.step.line, f"Skipped: {item.orbit_message}")
     elif excinfo is not None and isinstance(excinfo.value, OrbitError) and call.when != "call":
         report.longrepr = str(excinfo.value)  # a failed replay: our message, no traceback
+    if report.failed:
+        # What pytest prints, puts in JUnit XML and ships from xdist workers, masked by value.
+        report.longrepr = mask_longrepr(report.longrepr, _secrets(item))
     report.user_properties = [
         *[p for p in report.user_properties if p[0] != "orbit"],
         ("orbit", step_data(item, report, excinfo)),
@@ -50,7 +56,6 @@ def pytest_runtest_makereport(
 def step_data(item: StepItem, report: pytest.TestReport, excinfo: Any) -> dict[str, Any]:
     node = item.parent
     group = node.group
-    orbit = item.config.stash[SESSION_KEY]
     run = node.run
     last = run.last if run is not None else None
     if report.skipped:
@@ -64,7 +69,7 @@ def step_data(item: StepItem, report: pytest.TestReport, excinfo: Any) -> dict[s
         message = str(report.longrepr)
     elif report.skipped:
         message = item.orbit_message or _skip_reason(report)
-    secrets = orbit.project.templates.secrets
+    secrets = _secrets(item)
     first = not node.planned or node.planned[0] == item.step.id
     return {
         "file": node.project_file,
@@ -89,6 +94,23 @@ def step_data(item: StepItem, report: pytest.TestReport, excinfo: Any) -> dict[s
         "duration": report.duration,
         "when": report.when,
     }
+
+
+def _secrets(item: StepItem) -> Secrets:
+    """The group's secrets while it runs; the session's once it is torn down."""
+    run = item.parent.run
+    return (
+        run.secrets if run is not None else item.config.stash[SESSION_KEY].project.templates.secrets
+    )
+
+
+def mask_longrepr(longrepr: Any, secrets: Secrets) -> Any:
+    """A failure's text with secrets masked; pytest's own form kept where it holds none."""
+    if longrepr is None or isinstance(longrepr, tuple):
+        return longrepr
+    text = str(longrepr)
+    masked = secrets.mask(text)
+    return longrepr if masked == text else masked
 
 
 def _skip_reason(report: pytest.TestReport) -> str | None:

@@ -35,7 +35,9 @@ def _show(value: Any, limit: int = 200) -> str:
 def _check(check: ValueCheck, actual: Any, run: GroupRun) -> list[Mismatch]:
     expected = check.expected(run.variables)
     problems = check_value(actual, expected)
-    return [Mismatch(check.label, problem, _show(actual)) for problem in problems]
+    # Masked before _show cuts it short: a cut could leave half a secret that no mask finds.
+    shown = _show(run.secrets.mask_value(actual)) if problems else ""
+    return [Mismatch(check.label, problem, shown) for problem in problems]
 
 
 def check_response(expect: Expect, sent: Sent, run: GroupRun) -> list[Mismatch]:
@@ -121,7 +123,7 @@ def extract(extractions: list[Extraction], sent: Sent, run: GroupRun) -> list[st
             raise ExtractFailed(
                 f"extract {extraction.variable}: {extraction.source} found nothing in the response"
             )
-        run.set(extraction.variable, value)
+        run.set(extraction.variable, value, secret=extraction.secret)
         names.append(extraction.variable)
     return names
 

@@ -122,6 +122,7 @@ def send(spec: RequestSpec, run: GroupRun) -> Sent:
         except OSError as exc:  # a file to upload that cannot be opened
             return Sent(method, url, None, None, 0.0, f"cannot open {exc.filename}: {exc.strerror}")
         session = run.session
+        _remember_credentials(run, url, arguments)
         started = time.perf_counter()
         try:
             response = session.request(method, url, **arguments)
@@ -146,7 +147,33 @@ def send(spec: RequestSpec, run: GroupRun) -> Sent:
             return Sent(method, url, None, None, elapsed, f"the request could not be made: {exc}")
         elapsed = (time.perf_counter() - started) * 1000
     run.last.status_code = response.status_code
+    _remember_exchange(run, response)
     return Sent(method, response.url or url, response.request, response, elapsed)
+
+
+def _remember_credentials(run: GroupRun, url: str, arguments: dict[str, Any]) -> None:
+    """Everything about to be sent that is a credential becomes a secret of the group."""
+    secrets = run.secrets
+    secrets.add_url(url)
+    for headers in (run.session.headers, arguments.get("headers") or {}):
+        for name, value in headers.items():
+            secrets.add_header(str(name), value)
+    if isinstance(arguments.get("auth"), tuple):
+        secrets.add_basic_auth(*arguments["auth"])
+    for value in (arguments.get("cookies") or {}).values():
+        secrets.add(value)
+
+
+def _remember_exchange(run: GroupRun, response: requests.Response) -> None:
+    """Credentials added on the way (cookies from the jar, redirects, Set-Cookie answers)."""
+    secrets = run.secrets
+    for answer in (*response.history, response):
+        secrets.add_url(answer.url or "")
+        if answer.request is not None:
+            for name, value in answer.request.headers.items():
+                secrets.add_header(name, value)
+        for cookie in answer.cookies:
+            secrets.add(cookie.value)
 
 
 def _reason(exc: Exception) -> str:
