@@ -120,6 +120,13 @@ def test_the_junit_xml_holds_no_secret(login):
     assert "Bearer ***" in xml
 
 
+def test_under_xdist_the_controller_receives_only_masked_reports(login):
+    result = login.run_subprocess("-n", "2", "--junitxml=junit.xml", "-rA")
+    result.assert_outcomes(passed=1, failed=1)
+    assert_masked(login.text(result))
+    assert_masked((login.pytester.path / "junit.xml").read_text(encoding="utf-8"))
+
+
 def _stored_steps(url: str) -> list[Any]:
     store = open_store(url)
     try:
