@@ -25,7 +25,7 @@ FAKE_PYTEST = (
 
 
 def fake_command(marks: str, sleep: float) -> Any:
-    def command(schedule: Any, node_ids: list[str], db_url: str) -> list[str]:
+    def command(schedule: Any, node_ids: list[str]) -> list[str]:
         return [sys.executable, "-c", FAKE_PYTEST, marks, str(sleep)]
 
     return command

@@ -574,7 +574,8 @@ MESSAGES = [
     ),
     (
         step(REQUEST + "\nextract: {a: [1]}"),
-        "4: extract takes a JSONPath, or one of {header: NAME}, {cookie: NAME}, {regex: PATTERN}, {status: true}",
+        "4: extract takes a JSONPath, or one of {json: PATH}, {header: NAME}, {cookie: NAME},"
+        " {regex: PATTERN}, {status: true}, each with an optional secret: true",
     ),
     (step(REQUEST + "\nextract: {a: {status: 1}}"), "4: extract {status: true} takes true"),
     (

@@ -6,6 +6,7 @@ run the real one.
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
 import time
@@ -216,19 +217,51 @@ def test_a_failing_notification_does_not_change_the_outcome(
 def test_the_pytest_command_selects_groups_env_and_parallel(store: Store, suite: Path) -> None:
     add_due(store, environment="staging", mode="parallel")
     (schedule,) = service.due(store.engine, "shop", datetime.now(UTC))
-    command = pytest_command(schedule, ["search.orbit.yaml::search"], "sqlite:///x.db")
+    command = pytest_command(schedule, ["search.orbit.yaml::search"])
     assert command == [
         sys.executable,
         "-m",
         "pytest",
         "search.orbit.yaml::search",
-        "--orbit-db",
-        "sqlite:///x.db",
         "--orbit-env",
         "staging",
         "-n",
         "auto",
     ]
+
+
+RECORD_ARGV = (
+    "import json, os, sys\n"
+    "with open(sys.argv[1], 'w') as f:\n"
+    "    json.dump({'argv': sys.argv, 'db': os.environ.get('ORBIT_DB_URL')}, f)\n"
+)
+
+
+def test_the_store_url_reaches_pytest_in_the_environment_never_on_its_command_line(
+    suite: Path, tmp_path: Path
+) -> None:
+    # A password in the URL (PostgreSQL's trust auth takes any): ps would show argv to all.
+    urls = database_url("postgresql", tmp_path)  # kept open: closing it drops the schema
+    url = next(urls).replace("postgres@", "postgres:pw-in-url-42@", 1)
+    opened = open_store(url)
+    seen = tmp_path / "seen.json"
+    argv: list[list[str]] = []
+
+    def command(schedule: Any, node_ids: list[str]) -> list[str]:
+        made = [*pytest_command(schedule, node_ids), "--collect-only"]
+        argv.append(made)
+        return [sys.executable, "-c", RECORD_ARGV, str(seen)]
+
+    try:
+        add_due(opened)
+        scheduler(opened, suite, tmp_path / "m", command=command).run_once()
+    finally:
+        opened.close()
+        urls.close()
+    recorded = json.loads(seen.read_text())
+    assert recorded["db"] == url
+    assert "pw-in-url-42" not in " ".join(argv[0] + recorded["argv"])
+    assert "--orbit-db" not in argv[0]
 
 
 def test_shutdown_stops_the_running_pytest_and_records_why(

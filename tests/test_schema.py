@@ -231,7 +231,10 @@ def test_every_key_the_case_loader_knows_is_in_the_schema_and_no_other() -> None
     assert _keys(definitions["request"]) == set(casekeys.REQUEST_KEYS)
     assert _keys(definitions["expect"]) == set(casekeys.EXPECT_KEYS)
     assert _keys(definitions["retry"]) == set(casekeys.RETRY_KEYS)
-    assert _keys(definitions["extraction"]["anyOf"][1]) == set(casekeys.EXTRACT_KINDS)
+    assert _keys(definitions["extraction"]["anyOf"][1]) == {
+        *casekeys.EXTRACT_KINDS,
+        *casekeys.EXTRACT_OPTIONS,
+    }
     assert _keys(definitions["matcher"]) == set(matchers.NAMES)
     assert set(definitions["matcher"]["properties"]["type"]["anyOf"][0]["enum"]) == set(
         matchers.TYPES
@@ -262,6 +265,7 @@ def test_the_reference_names_every_key_and_matcher() -> None:
         *casekeys.EXPECT_KEYS,
         *casekeys.RETRY_KEYS,
         *casekeys.EXTRACT_KINDS,
+        *casekeys.EXTRACT_OPTIONS,
         *matchers.NAMES,
     }
     assert sorted(n for n in names if f"`{n}`" not in reference) == []

@@ -274,16 +274,30 @@ class ExpectReader(Reader):
                     Extraction(variable, "json", self.jsonpath(spec, data, variable, where), spec)
                 )
                 continue
-            if not isinstance(spec, dict) or len(spec) != 1:
+            secret = False
+            if isinstance(spec, dict) and "secret" in spec:
+                secret = spec["secret"]
+                if not isinstance(secret, bool):
+                    raise self.error(
+                        "extract secret must be true or false", spec, "secret", (*where, "secret")
+                    )
+            # The kind is what is left beside secret:; errors point into the mapping as written.
+            kinds = (
+                {key: value for key, value in spec.items() if key != "secret"}
+                if isinstance(spec, dict)
+                else spec
+            )
+            if not isinstance(kinds, dict) or len(kinds) != 1:
                 raise self.error(
-                    "extract takes a JSONPath, or one of {header: NAME}, {cookie: NAME}, "
-                    "{regex: PATTERN}, {status: true}",
+                    "extract takes a JSONPath, or one of {json: PATH}, {header: NAME}, "
+                    "{cookie: NAME}, {regex: PATTERN}, {status: true}, "
+                    "each with an optional secret: true",
                     data,
                     variable,
                     where,
                     choices=EXTRACT_KINDS,
                 )
-            kind, argument = next(iter(spec.items()))
+            kind, argument = next(iter(kinds.items()))
             if kind not in EXTRACT_KINDS:
                 raise self.error(
                     f"unknown extract kind '{kind}'",
@@ -293,8 +307,9 @@ class ExpectReader(Reader):
                     suggestion=did_you_mean(str(kind), EXTRACT_KINDS),
                     choices=EXTRACT_KINDS,
                 )
-            if kind == "json":
+            if kind in ("json", "path"):
                 argument = self.jsonpath(argument, spec, kind, (*where, kind))
+                kind = "json"  # path: is json's other name
             elif kind == "regex":
                 # Extraction patterns are not templates: "{{" is checked like any pattern.
                 problem = matchers.validate_matcher({"regex": argument})
@@ -317,6 +332,7 @@ class ExpectReader(Reader):
                     kind,
                     argument,
                     f"{kind}: {argument if kind != 'json' else argument.source}",
+                    secret=secret,
                 )
             )
         return extractions

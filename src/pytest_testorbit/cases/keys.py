@@ -42,7 +42,8 @@ REQUEST_KEYS = (
     "verify",
 )
 EXPECT_KEYS = ("status", "headers", "json", "body", "schema", "openapi", "max_ms")
-EXTRACT_KINDS = ("json", "header", "cookie", "regex", "status")
+EXTRACT_KINDS = ("json", "path", "header", "cookie", "regex", "status")  # path: json's alias
+EXTRACT_OPTIONS = ("secret",)  # beside one kind: {json: $.token, secret: true}
 RETRY_KEYS = ("times", "delay", "until")
 FILE_KEYS = ("path", "filename", "content_type")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")

@@ -61,6 +61,7 @@ class Extraction:
     kind: str  # json, header, cookie, regex, status
     argument: Any  # the JsonPath, header or cookie name, or the pattern source
     source: str  # as written, for messages
+    secret: bool = False  # ``secret: true``: masked by value wherever output would show it
 
 
 @dataclass(slots=True)

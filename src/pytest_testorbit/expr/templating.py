@@ -20,6 +20,7 @@ from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..errors import TemplateCompileError, TemplateRenderError, did_you_mean
+from .secrets import Secrets
 
 Context = Mapping[str, Any]
 Render = Callable[[Context], Any]
@@ -35,46 +36,10 @@ _KEYWORDS = frozenset(
 )
 
 
-class SecretRegistry:
-    """The values that must never be shown: named secrets and everything read from ``env.``."""
-
-    def __init__(self) -> None:
-        self._values: set[str] = set()
-        self._ordered: list[str] = []
-
-    def add(self, value: Any) -> None:
-        text = str(value) if value is not None else ""
-        if text and text not in self._values:
-            self._values.add(text)
-            # Longest first, so that a secret containing another is masked whole.
-            self._ordered = sorted(self._values, key=len, reverse=True)
-
-    def __bool__(self) -> bool:
-        return bool(self._values)
-
-    def mask(self, text: str) -> str:
-        for value in self._ordered:
-            if value in text:
-                text = text.replace(value, "***")
-        return text
-
-    def mask_value(self, value: Any) -> Any:
-        """``mask`` through lists and mappings, for variables and bodies shown to people."""
-        if not self._ordered:
-            return value
-        if isinstance(value, str):
-            return self.mask(value)
-        if isinstance(value, Mapping):
-            return {key: self.mask_value(item) for key, item in value.items()}
-        if isinstance(value, (list, tuple)):
-            return [self.mask_value(item) for item in value]
-        return value
-
-
 class EnvReader:
     """``{{ env.NAME }}``: the process environment; every value read becomes a secret."""
 
-    def __init__(self, secrets: SecretRegistry, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(self, secrets: Secrets, environ: Mapping[str, str] | None = None) -> None:
         self._secrets = secrets
         self._environ = os.environ if environ is None else environ
 
@@ -124,7 +89,7 @@ class Templates:
     """Compiles template strings once (cached by source) and renders them against variables."""
 
     def __init__(self, globals: Mapping[str, Any] | None = None) -> None:
-        self.secrets = SecretRegistry()
+        self.secrets = Secrets()
         self.env = ImmutableSandboxedEnvironment(
             undefined=_Undefined, autoescape=False, keep_trailing_newline=True
         )

@@ -9,14 +9,14 @@ kept out of ``user_properties``, which JUnit XML would show to people.
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from ..errors import OrbitError, StepFailed
 from ..outcomes import ERROR, FAILED, PASSED, SKIPPED, GroupIdentity, PhaseReport, StepReport
 from .collect import GroupNode, StepItem
-from .longrepr import failure_repr
+from .longrepr import FailureRepr, failure_repr
 from .session import SESSION_KEY
 
 REPORT_ATTRIBUTE = "orbit_step"
@@ -26,6 +26,10 @@ def phase_report(report: pytest.TestReport) -> PhaseReport | None:
     """The step data a report carries; None for a report of anything else."""
     data = getattr(report, REPORT_ATTRIBUTE, None)
     return PhaseReport.from_json(data) if isinstance(data, dict) else None
+
+
+if TYPE_CHECKING:
+    from ..expr.secrets import Secrets
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -52,10 +56,15 @@ def pytest_runtest_makereport(
         report.longrepr = (str(item.path), item.step.line, f"Skipped: {item.orbit_message}")
     elif excinfo is not None and isinstance(excinfo.value, OrbitError) and call.when != "call":
         # A failed replay or a group that cannot start: our message, no traceback, and its
-        # first line in the short summary on every pytest version.
-        text = str(excinfo.value)
+        # first line in the short summary on every pytest version; masked by value.
+        text = _secrets(item).mask(str(excinfo.value))
         shown: Any = failure_repr(text, text.partition("\n")[0], str(item.path), item.step.line)
         report.longrepr = shown  # pytest prints any longrepr that has toterminal
+    elif report.failed and not isinstance(report.longrepr, FailureRepr):
+        # Anything else that failed (a user's hook raised, say): what pytest prints, puts in
+        # JUnit XML and ships from xdist workers, masked by value. A step's own FailureRepr
+        # was masked by the runner when it was made.
+        report.longrepr = mask_longrepr(report.longrepr, _secrets(item))
     setattr(report, REPORT_ATTRIBUTE, step_phase(item, report, excinfo).to_json())
 
 
@@ -75,7 +84,6 @@ def group_identity(node: GroupNode) -> GroupIdentity:
 def step_phase(item: StepItem, report: pytest.TestReport, excinfo: Any) -> PhaseReport:
     """The one place a step's outcome is decided, from pytest's report of one phase."""
     node = item.parent
-    orbit = item.config.stash[SESSION_KEY]
     if report.skipped:
         outcome = item.orbit_outcome or SKIPPED
     elif report.failed:
@@ -91,7 +99,7 @@ def step_phase(item: StepItem, report: pytest.TestReport, excinfo: Any) -> Phase
     if report.when == "call":
         failed = excinfo is not None and isinstance(excinfo.value, StepFailed)
         sent = excinfo.value.sent if failed else item.sent
-    secrets = orbit.project.templates.secrets
+    secrets = _secrets(item)
     url = (sent.asked_url or sent.url) if sent is not None else None
     step = StepReport(
         step_id=item.step.id,
@@ -108,6 +116,23 @@ def step_phase(item: StepItem, report: pytest.TestReport, excinfo: Any) -> Phase
     first = not node.planned or node.planned[0] == item.step.id
     planned = (node.planned or [item.step.id]) if first else None
     return PhaseReport(group_identity(node), step, str(report.when), planned)
+
+
+def _secrets(item: StepItem) -> Secrets:
+    """The group's secrets while it runs; the session's once it is torn down."""
+    run = item.parent.run
+    return (
+        run.secrets if run is not None else item.config.stash[SESSION_KEY].project.templates.secrets
+    )
+
+
+def mask_longrepr(longrepr: Any, secrets: Secrets) -> Any:
+    """A failure's text with secrets masked; pytest's own form kept where it holds none."""
+    if longrepr is None or isinstance(longrepr, tuple):
+        return longrepr
+    text = str(longrepr)
+    masked = secrets.mask(text)
+    return longrepr if masked == text else masked
 
 
 def _skip_reason(report: pytest.TestReport) -> str | None:

@@ -41,8 +41,10 @@ def _check(check: ValueCheck, actual: Any, run: GroupRun) -> list[Mismatch]:
     # A matcher that names the type it got ("expected type string, got null") has said all
     # there is to say of a null: its value would only repeat it ("..., got None").
     said = actual is None
+    # Masked before _show cuts it short: a cut could leave half a secret that no mask finds.
+    shown = _show(run.secrets.mask_value(actual)) if problems else ""
     return [
-        Mismatch(check.label, problem, None if said and problem.endswith("null") else _show(actual))
+        Mismatch(check.label, problem, None if said and problem.endswith("null") else shown)
         for problem in problems
     ]
 
@@ -143,7 +145,7 @@ def extract(extractions: list[Extraction], sent: Sent, run: GroupRun) -> list[st
             raise ExtractFailed(
                 f"extract {extraction.variable}: {extraction.source} found nothing in the response"
             )
-        run.set(extraction.variable, value)
+        run.set(extraction.variable, value, secret=extraction.secret)
         names.append(extraction.variable)
     return names
 

@@ -12,7 +12,8 @@ import requests
 
 from ..cases.model import Value
 from ..cases.project import Environment
-from ..expr.templating import SecretRegistry, Templates
+from ..expr.secrets import MASK, Secrets
+from ..expr.templating import Templates
 
 
 class GroupRun:
@@ -31,9 +32,11 @@ class GroupRun:
         extra: Mapping[str, Any] = {},
     ) -> None:
         self.templates = templates
-        self.secrets: SecretRegistry = templates.secrets
+        # This group's secrets on top of the session's (env. reads): a token seen here is
+        # masked in this group's output from then on, and costs other groups nothing.
+        self.secrets = Secrets(parent=templates.secrets)
         self.environment = environment
-        self.secret_names = frozenset(environment.secrets)
+        self.secret_names = set(environment.secrets)
         self.variables: dict[str, Any] = {}
         self.set_many(environment.variables)
         self.set_many(extra)
@@ -42,8 +45,12 @@ class GroupRun:
                 self.set(name, value(self.variables))
         self._session: requests.Session | None = None
 
-    def set(self, name: str, value: Any) -> None:
+    def set(self, name: str, value: Any, *, secret: bool = False) -> None:
+        """Set a variable; a secret one (``secrets:``, ``extract ... secret: true``) is
+        masked by value from now on, and by name in ``variables:``."""
         self.variables[name] = value
+        if secret:
+            self.secret_names.add(name)
         if name in self.secret_names:
             self.secrets.add(value)
 
@@ -82,7 +89,10 @@ class GroupRun:
             if names is None
             else {n: self.variables[n] for n in names if n in self.variables}
         )
-        return {name: self.secrets.mask_value(value) for name, value in chosen.items()}
+        return {
+            name: MASK if name in self.secret_names else self.secrets.mask_value(value)
+            for name, value in chosen.items()
+        }
 
 
 _PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy", "netrc")

@@ -1,7 +1,8 @@
 """The report of a failed step: what was sent, what came back, what was expected.
 
-Written to be read in one glance in a terminal; every value passes through the secret
-registry first.
+Written to be read in one glance in a terminal. Credential headers are shown as
+``Bearer ***`` by their name, and the whole text is masked by value (expr/secrets.py) as
+the last thing: the request line, headers, bodies, the problems and ``variables:`` alike.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..errors import StepFailed
+from ..expr.secrets import mask_header
 from .context import GroupRun
 from .http import Sent
 
 BODY_LIMIT = 800
-_CREDENTIAL_HEADERS = ("authorization", "proxy-authorization", "cookie", "set-cookie")
 # Headers every request or response has, which say nothing about a failure: left out.
 _NOISE = frozenset(
     (
@@ -56,10 +57,7 @@ def _header_lines(headers: Any, run: GroupRun) -> list[str]:
     for name, value in headers.items():
         if name.lower() in _NOISE:
             continue
-        if name.lower() in _CREDENTIAL_HEADERS:
-            scheme, _, rest = str(value).partition(" ")
-            value = f"{scheme} ***" if rest and name.lower().endswith("authorization") else "***"
-        lines.append(f"    {name}: {run.secrets.mask(str(value))}")
+        lines.append(f"    {name}: {mask_header(name, str(value))}")
     return lines
 
 
@@ -70,7 +68,7 @@ def describe_exchange(sent: Sent, run: GroupRun) -> list[str]:
         lines += _header_lines(sent.request.headers, run)
         body = _body_text(sent.request.body)
         if body:
-            lines += _body_lines(mask(_clip(body)))
+            lines += _body_lines(_clip(mask(body)))  # masked first: a cut may split a secret
     response = sent.response
     if response is None:
         lines.append(f"  response: none, after {sent.elapsed_ms:.0f} ms")
@@ -82,7 +80,7 @@ def describe_exchange(sent: Sent, run: GroupRun) -> list[str]:
     lines += _header_lines(response.headers, run)
     text = response.text
     if text:
-        lines += _body_lines(mask(_clip(text)))
+        lines += _body_lines(_clip(mask(text)))
     return lines
 
 
@@ -109,14 +107,14 @@ def _short(value: Any) -> str:
 
 
 def failure_report(headline: str, problems: list[str], sent: Sent | None, run: GroupRun) -> str:
-    """The whole message: headline, each problem, the exchange, the variables."""
-    mask = run.secrets.mask
-    lines = [mask(headline)]
-    lines += [f"  ✗ {mask(problem)}" for problem in problems]
+    """The whole message: headline, each problem, the exchange, the variables; masked."""
+    lines = [headline]
+    lines += [f"  ✗ {problem}" for problem in problems]
     if sent is not None:
         lines += describe_exchange(sent, run)
     lines.append(describe_variables(run))
-    return "\n".join(lines)
+    return run.secrets.mask("\n".join(lines))
+
 
 
 def step_failed(headline: str, problems: list[str], sent: Sent | None, run: GroupRun) -> StepFailed:

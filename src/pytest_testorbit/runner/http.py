@@ -132,6 +132,7 @@ def send(spec: RequestSpec, run: GroupRun) -> Sent:
         except OutsideProject as exc:  # a file to upload outside the project: never read
             return Sent(method, url, None, None, 0.0, f"refused to upload file {exc}")
         session = run.session
+        _remember_credentials(run, url, arguments)
         started = time.perf_counter()
         try:
             response = session.request(method, url, **arguments)
@@ -155,7 +156,33 @@ def send(spec: RequestSpec, run: GroupRun) -> Sent:
             elapsed = (time.perf_counter() - started) * 1000
             return Sent(method, url, None, None, elapsed, f"the request could not be made: {exc}")
         elapsed = (time.perf_counter() - started) * 1000
+    _remember_exchange(run, response)
     return Sent(method, response.url or url, response.request, response, elapsed, asked_url=url)
+
+
+def _remember_credentials(run: GroupRun, url: str, arguments: dict[str, Any]) -> None:
+    """Everything about to be sent that is a credential becomes a secret of the group."""
+    secrets = run.secrets
+    secrets.add_url(url)
+    for headers in (run.session.headers, arguments.get("headers") or {}):
+        for name, value in headers.items():
+            secrets.add_header(str(name), value)
+    if isinstance(arguments.get("auth"), tuple):
+        secrets.add_basic_auth(*arguments["auth"])
+    for value in (arguments.get("cookies") or {}).values():
+        secrets.add(value)
+
+
+def _remember_exchange(run: GroupRun, response: requests.Response) -> None:
+    """Credentials added on the way (cookies from the jar, redirects, Set-Cookie answers)."""
+    secrets = run.secrets
+    for answer in (*response.history, response):
+        secrets.add_url(answer.url or "")
+        if answer.request is not None:
+            for name, value in answer.request.headers.items():
+                secrets.add_header(name, value)
+        for cookie in answer.cookies:
+            secrets.add(cookie.value)
 
 
 def _reason(exc: Exception) -> str:

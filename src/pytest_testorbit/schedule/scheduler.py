@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("pytest_testorbit.schedule")
 
 Clock = Callable[[], datetime]
-CommandBuilder = Callable[["ScheduleView", list[str], str], list[str]]
+CommandBuilder = Callable[["ScheduleView", list[str]], list[str]]
 
 # pytest's exit codes that mean the run was not made, with what to tell the owners.
 NOT_MADE = {
@@ -50,9 +50,13 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def pytest_command(schedule: ScheduleView, node_ids: list[str], db_url: str) -> list[str]:
-    """``python -m pytest`` with this interpreter, the groups' node ids and the run's options."""
-    command = [sys.executable, "-m", "pytest", *node_ids, "--orbit-db", db_url]
+def pytest_command(schedule: ScheduleView, node_ids: list[str]) -> list[str]:
+    """``python -m pytest`` with this interpreter, the groups' node ids and the run's options.
+
+    The store's URL is not among them: a command line is visible to every user in ``ps``,
+    password and all. It goes to pytest in ORBIT_DB_URL (see ``Scheduler._run``).
+    """
+    command = [sys.executable, "-m", "pytest", *node_ids]
     if schedule.environment:
         command += ["--orbit-env", schedule.environment]
     if schedule.mode == "parallel":
@@ -197,9 +201,10 @@ class Scheduler:
                 f"none of its groups is in the suite any more: {', '.join(schedule.groups)}",
             )
         node_ids = [node for group in found for node in group.node_ids()]
-        command = self.command(schedule, node_ids, self.store.url)
+        command = self.command(schedule, node_ids)
         env = {
             **os.environ,
+            "ORBIT_DB_URL": self.store.url,  # in the environment, which only its user can read
             "ORBIT_TRIGGER": "schedule",
             "ORBIT_RUN_ID": run_id,
             "ORBIT_SCHEDULE_ID": str(schedule.id),
