@@ -35,6 +35,7 @@ from ..outcomes import (
     RunInfo,
     StepOutcome,
 )
+from . import options
 
 ORBIT_PROPERTY = "orbit"
 # Groups that finish within this many seconds of the last write wait for the next step report
@@ -280,7 +281,7 @@ class Results:
             environment=str(environment),
             started_at=self.started_at,
             trigger=trigger,
-            run_key=self.config.getoption("orbit_run_key", None) or None,
+            run_key=options.get(self.config, "orbit_run_key"),
             git_commit=commit,
             git_branch=branch,
             host=socket.gethostname(),
@@ -306,12 +307,20 @@ def run_trigger(environ: Any) -> str:
 
 
 def database_url(config: pytest.Config, project: Any) -> str:
-    """--orbit-db, else $ORBIT_DB_URL, else orbit.yaml's ``database:``, else the default."""
+    """--orbit-db, else the ini key orbit_db, else $ORBIT_DB_URL, else orbit.yaml's
+    ``database:``, else the default. A relative SQLite path on the command line is relative to
+    where pytest was started, in the ini file to the rootdir (as ``orbit_config``)."""
     from ..cases.project import resolve_database_url
 
-    chosen = config.getoption("orbit_db", None) or os.environ.get("ORBIT_DB_URL")
-    if chosen:
-        return resolve_database_url(str(chosen), config.invocation_params.dir)
+    given = config.getoption("orbit_db", None)
+    if given:
+        return resolve_database_url(str(given), config.invocation_params.dir)
+    ini = options.get(config, "orbit_db")
+    if ini:
+        return resolve_database_url(ini, config.rootpath)
+    environ = os.environ.get("ORBIT_DB_URL")
+    if environ:
+        return resolve_database_url(environ, config.invocation_params.dir)
     return str(project.database_url)
 
 
