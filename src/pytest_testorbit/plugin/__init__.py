@@ -10,7 +10,18 @@ from typing import Any
 
 import pytest
 
-from . import collect, gcfreeze, hookspecs, nodeargs, order, parallel, reporting, results, shard
+from . import (
+    collect,
+    gcfreeze,
+    hookspecs,
+    nodeargs,
+    order,
+    parallel,
+    reporting,
+    results,
+    selection,
+    shard,
+)
 from .options import pytest_addoption as _addoption
 from .session import SESSION_KEY, OrbitSession
 
@@ -38,6 +49,7 @@ _FEATURES: tuple[tuple[str, Any], ...] = (
     ("orbit-reporting", reporting),
     ("orbit-order", order),
     ("orbit-shard", shard),
+    ("orbit-selection", selection),  # whole suite or part of it, for the store
     ("orbit-parallel", parallel),  # registers its xdist hooks only where xdist is loaded
     ("orbit-results", results),  # the store writer; on the controller only
 )

@@ -47,6 +47,42 @@ def pytest_runtest_makereport(
     ]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # execnet ships only plain types from a worker
+        config.pluginmanager.register(SummaryLines(), "orbit-summary-lines")
+
+
+class SummaryLines:
+    """Where reports are shown (the controller, or a plain run), failure texts get their line."""
+
+    @pytest.hookimpl(tryfirst=True)  # before the terminal reporter and junitxml read it
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if any(p[0] == "orbit" for p in report.user_properties if len(p) == 2):
+            _give_summary_line(report)
+
+
+class FailureText(str):
+    """A step's failure text that also says its first line the way pytest asks for it.
+
+    pytest before 9 takes the short summary's ``FAILED id - message`` from
+    ``longrepr.reprcrash.message`` and shows nothing for a plain str; pytest 9 reads the str.
+    """
+
+    @property
+    def reprcrash(self) -> FailureText:
+        return self
+
+    @property
+    def message(self) -> str:
+        return self.split("\n", 1)[0]
+
+
+def _give_summary_line(report: pytest.TestReport) -> None:
+    longrepr = report.longrepr
+    if report.failed and isinstance(longrepr, str) and not isinstance(longrepr, FailureText):
+        report.longrepr = FailureText(longrepr)
+
+
 def step_data(item: StepItem, report: pytest.TestReport, excinfo: Any) -> dict[str, Any]:
     node = item.parent
     group = node.group

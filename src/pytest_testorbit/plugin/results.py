@@ -149,6 +149,7 @@ class _Group:
             steps=steps,
             duration=sum(step.duration for step in steps),
             worker=self.worker,
+            partial=bool(data.get("group_partial")),
         )
 
 
@@ -165,6 +166,8 @@ class Results:
         self.enabled = not config.getoption("orbit_no_db", False)
         self.sink: Any = None  # store.sink.Sink, made on the first orbit report
         self.pending: list[dict[str, Any]] = []  # records not sent yet
+        self.selection: dict[str, Any] = {}  # the first report's: was the run partial
+        self.stopped: str | None = None  # why pytest stopped at a failure (--sw, -x)
         self.last_sent = 0.0  # time.monotonic() of the last send: the first group goes at once
 
     # -- hooks ---------------------------------------------------------------------------
@@ -174,6 +177,7 @@ class Results:
         if data is None:
             return
         if self.info is None:
+            self.selection = data
             self._start()
         key = (str(data["file"]), str(data["group"]), str(data.get("param") or ""))
         group = self.groups.get(key)
@@ -185,13 +189,20 @@ class Results:
         if self.pending and time.monotonic() - self.last_sent >= SEND_INTERVAL:
             self._send()
 
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        # pytest and xdist stop a run at a failure (--sw, -x, --maxfail) by raising a subclass
+        # of KeyboardInterrupt; only Ctrl-C itself is an interrupted run.
+        error = excinfo.value
+        if isinstance(error, KeyboardInterrupt) and type(error) is not KeyboardInterrupt:
+            self.stopped = str(error) or "stopped at a failure"
+
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         for group in self.groups.values():
             if not group.written:
                 self._write(group, incomplete=True)
         if self.info is None:
             return
-        if exitstatus == pytest.ExitCode.INTERRUPTED:
+        if exitstatus == pytest.ExitCode.INTERRUPTED and self.stopped is None:
             self.status = "interrupted"
         elif exitstatus != pytest.ExitCode.OK or any(_broken(g) for g in self.written):
             self.status = "failed"
@@ -200,7 +211,8 @@ class Results:
         if self.sink is not None:
             from ..store.records import finish_record
 
-            self._send(finish_record(self.info.id, self.status, _now()))
+            stop = f"stopped: {self.stopped}" if self.stopped else None
+            self._send(finish_record(self.info.id, self.status, _now(), partial=stop))
             self.sink.flush()  # the terminal summary reports what was stored
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
@@ -286,6 +298,8 @@ class Results:
             git_branch=branch,
             host=socket.gethostname(),
             schedule_id=int(schedule_id) if schedule_id and schedule_id.isdigit() else None,
+            partial=bool(self.selection.get("run_partial")),
+            selection=self.selection.get("selection"),
         )
 
 

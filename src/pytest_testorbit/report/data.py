@@ -49,13 +49,22 @@ def build_report(
     environment: str | None = None,
     group: str | None = None,
     store: str = "",
+    include_partial: bool = False,
 ) -> Report:
-    run = last_run(session, environment=environment, group=group)
+    partial = include_partial
+    run = last_run(session, environment=environment, group=group, include_partial=partial)
     if run is None:
-        if group and last_run(session, environment=environment):
+        if group and last_run(session, environment=environment, include_partial=partial):
             raise UsageError(_no_such_group(session, group, environment))
         return Report(run=None, store=store)
-    past = history(session, runs_back=runs_back, environment=environment, group=group, steps=True)
+    past = history(
+        session,
+        runs_back=runs_back,
+        environment=environment,
+        group=group,
+        steps=True,
+        include_partial=partial,
+    )
     report = Report(run=run, runs=past.runs, history=past, store=store)
     for key, by_run in past.groups.items():
         newest = next(r for r in reversed(past.runs) if r.id in by_run)
@@ -79,5 +88,7 @@ def _no_such_group(session: Any, group: str, environment: str | None) -> str:
     return f"no results for group '{group}' in the store.{extra} Groups in recent runs: {shown}"
 
 
-def list_runs(session: Any, *, limit: int, environment: str | None = None) -> list[RunRow]:
-    return runs(session, limit=limit, environment=environment)
+def list_runs(
+    session: Any, *, limit: int, environment: str | None = None, include_partial: bool = True
+) -> list[RunRow]:
+    return runs(session, limit=limit, environment=environment, include_partial=include_partial)
