@@ -143,6 +143,7 @@ def test_a_run_its_groups_and_steps_are_stored_and_read_back_in_utc(db_url: str)
         "worker": "gw0",
         "steps": None,
         "trend": [],
+        "partial": False,
     }
     failed = checkout.steps[1]
     assert (failed.step, failed.order, failed.outcome, failed.status_code) == (

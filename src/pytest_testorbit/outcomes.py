@@ -120,6 +120,7 @@ class GroupOutcome:
     steps: list[StepReport] = field(default_factory=list)
     duration: float = 0.0
     worker: str | None = None
+    partial: bool = False  # only some of its steps were selected (a node id, -k on a step)
 
     @property
     def display_id(self) -> str:
@@ -191,3 +192,7 @@ class RunInfo:
     git_branch: str | None = None
     host: str | None = None
     schedule_id: int | None = None  # the schedule that started the run (ORBIT_SCHEDULE_ID)
+    # Only part of the suite was selected (-k, -m, a node id, --lf, --sw, --deselect, a shard
+    # without a run key): kept out of trends, averages and flaky by default.
+    partial: bool = False
+    selection: str | None = None  # what selected it, as the user wrote it: "-k login"

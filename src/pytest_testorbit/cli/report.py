@@ -37,6 +37,11 @@ def register(subparsers: Any) -> None:
     report.add_argument(
         "--openapi", metavar="SPEC", help="With --format html: a section of the run's API coverage"
     )
+    report.add_argument(
+        "--include-partial",
+        action="store_true",
+        help="Count partial runs (-k, a node id, --lf, --sw, ...) too; left out by default",
+    )
     add_db_argument(report)
     report.set_defaults(func=run_report)
 
@@ -44,6 +49,11 @@ def register(subparsers: Any) -> None:
     runs.add_argument("--limit", type=positive, default=20, metavar="N", help="Show N runs")
     runs.add_argument("--env", metavar="E", help="Only runs against this environment")
     runs.add_argument("--format", choices=("table", "json"), default="table", help="Output format")
+    runs.add_argument(
+        "--no-partial",
+        action="store_true",
+        help='Hide partial runs (shown by default, their status marked "(partial)")',
+    )
     add_db_argument(runs)
     runs.set_defaults(func=run_runs)
 
@@ -54,6 +64,11 @@ def register(subparsers: Any) -> None:
     flaky.add_argument("--group", metavar="G", help="Only this group")
     flaky.add_argument("--env", metavar="E", help="Only runs against this environment")
     flaky.add_argument("--format", choices=("table", "json"), default="table", help="Output format")
+    flaky.add_argument(
+        "--include-partial",
+        action="store_true",
+        help="Count partial runs (-k, a node id, --lf, --sw, ...) too; left out by default",
+    )
     add_db_argument(flaky)
     flaky.set_defaults(func=run_flaky)
 
@@ -94,6 +109,7 @@ def run_report(args: argparse.Namespace) -> int:
                 environment=args.env,
                 group=args.group,
                 store=store.display_url,
+                include_partial=args.include_partial,
             )
     finally:
         store.close()
@@ -129,7 +145,12 @@ def run_runs(args: argparse.Namespace) -> int:
     store = open_target(args)
     try:
         with store.session() as session:
-            found = list_runs(session, limit=args.limit, environment=args.env)
+            found = list_runs(
+                session,
+                limit=args.limit,
+                environment=args.env,
+                include_partial=not args.no_partial,
+            )
     finally:
         store.close()
     text = runs_json(found) if args.format == "json" else runs_table(found, store.display_url)
@@ -144,7 +165,13 @@ def run_flaky(args: argparse.Namespace) -> int:
     store = open_target(args)
     try:
         with store.session() as session:
-            found = find_flaky(session, runs_back=args.runs, environment=args.env, group=args.group)
+            found = find_flaky(
+                session,
+                runs_back=args.runs,
+                environment=args.env,
+                group=args.group,
+                include_partial=args.include_partial,
+            )
     finally:
         store.close()
     text = flaky_json(found) if args.format == "json" else flaky_table(found, store.display_url)

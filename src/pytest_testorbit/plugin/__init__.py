@@ -20,6 +20,7 @@ from . import (
     parallel,
     reporting,
     results,
+    selection,
     shard,
 )
 from .options import pytest_addoption as _addoption
@@ -50,6 +51,7 @@ _FEATURES: tuple[tuple[str, Any], ...] = (
     ("orbit-junit", junit),  # JUnit XML names of parametrized steps, with --junitxml only
     ("orbit-order", order),
     ("orbit-shard", shard),
+    ("orbit-selection", selection),  # whole suite or part of it, for the store
     ("orbit-parallel", parallel),  # registers its xdist hooks only where xdist is loaded
     ("orbit-results", results),  # the store writer; on the controller only
 )

@@ -21,7 +21,11 @@ from typing import Any
 
 import pytest
 from xdist.scheduler import LoadScheduling, LoadScopeScheduling
-from xdist.workermanage import parse_tx_spec_config
+
+try:
+    from xdist.workermanage import parse_tx_spec_config
+except ImportError:  # pytest-xdist before 3.4 names it parse_spec_config (the same function)
+    from xdist.workermanage import parse_spec_config as parse_tx_spec_config
 
 from ..outcomes import ERROR, GroupIdentity, PhaseReport, StepReport
 from . import shard

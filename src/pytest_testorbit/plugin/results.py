@@ -25,7 +25,9 @@ from typing import Any
 import pytest
 
 from ..outcomes import GroupOutcome, PhaseReport, RunInfo, StepReport
+from . import options
 from .reporting import phase_report
+from .selection import selection_of
 
 # Groups that finish within this many seconds of the last write wait for the next step report
 # after it and are written together, in one transaction: a transaction per group cost more
@@ -46,8 +48,9 @@ def pytest_configure(config: pytest.Config) -> None:
 class _Group:
     """One group instance's step reports as they arrive, each step's phases folded."""
 
-    def __init__(self, phase: PhaseReport) -> None:
+    def __init__(self, phase: PhaseReport, partial: bool) -> None:
         self.identity = phase.group
+        self.partial = partial  # only some of its steps were selected
         self.planned: list[str] = list(phase.planned or [phase.step.step_id])
         self.steps: dict[str, StepReport] = {}
         self.unfinished = set(self.planned)  # planned steps whose teardown has not reported
@@ -88,6 +91,7 @@ class _Group:
             steps=steps,
             duration=sum(step.duration for step in steps),
             worker=self.worker,
+            partial=self.partial,
         )
 
 
@@ -104,6 +108,8 @@ class Results:
         self.enabled = not config.getoption("orbit_no_db", False)
         self.sink: Any = None  # store.sink.Sink, made on the first orbit report
         self.pending: list[dict[str, Any]] = []  # records not sent yet
+        self.selection: dict[str, Any] = {}  # the first report's: was the run partial
+        self.stopped: str | None = None  # why pytest stopped at a failure (--sw, -x)
         self.last_sent = 0.0  # time.monotonic() of the last send: the first group goes at once
 
     # -- hooks ---------------------------------------------------------------------------
@@ -112,17 +118,26 @@ class Results:
         phase = phase_report(report)
         if phase is None:
             return
+        selected = selection_of(report)
         if self.info is None:
+            self.selection = selected
             self._start()
         key = phase.group.key
         group = self.groups.get(key)
         if group is None or group.written:
-            group = self.groups[key] = _Group(phase)
+            group = self.groups[key] = _Group(phase, bool(selected.get("group_partial")))
         group.add(report, phase)
         if group.finished:
             self._write(group, incomplete=False)
         if self.pending and time.monotonic() - self.last_sent >= SEND_INTERVAL:
             self._send()
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        # pytest and xdist stop a run at a failure (--sw, -x, --maxfail) by raising a subclass
+        # of KeyboardInterrupt; only Ctrl-C itself is an interrupted run.
+        error = excinfo.value
+        if isinstance(error, KeyboardInterrupt) and type(error) is not KeyboardInterrupt:
+            self.stopped = str(error) or "stopped at a failure"
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         for group in self.groups.values():
@@ -130,7 +145,7 @@ class Results:
                 self._write(group, incomplete=True)
         if self.info is None:
             return
-        if exitstatus == pytest.ExitCode.INTERRUPTED:
+        if exitstatus == pytest.ExitCode.INTERRUPTED and self.stopped is None:
             self.status = "interrupted"
         elif exitstatus != pytest.ExitCode.OK or any(g.broken for g in self.written):
             self.status = "failed"
@@ -141,7 +156,8 @@ class Results:
 
             # ``send`` has written or spooled the batch before it returns: the terminal
             # summary reports what was stored.
-            self._send(finish_record(self.info.id, self.status, _now()))
+            stop = f"stopped: {self.stopped}" if self.stopped else None
+            self._send(finish_record(self.info.id, self.status, _now(), partial=stop))
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.info is None:
@@ -221,11 +237,13 @@ class Results:
             environment=str(environment),
             started_at=self.started_at,
             trigger=trigger,
-            run_key=self.config.getoption("orbit_run_key", None) or None,
+            run_key=options.get(self.config, "orbit_run_key"),
             git_commit=commit,
             git_branch=branch,
             host=socket.gethostname(),
             schedule_id=int(schedule_id) if schedule_id and schedule_id.isdigit() else None,
+            partial=bool(self.selection.get("run_partial")),
+            selection=self.selection.get("selection"),
         )
 
 
@@ -243,10 +261,20 @@ def run_trigger(environ: Any) -> str:
 
 
 def database_url(config: pytest.Config, project: Any) -> str:
-    """--orbit-db, else $ORBIT_DB_URL, else orbit.yaml's ``database:``, else the default."""
-    from ..store.url import choose
+    """--orbit-db, else $ORBIT_DB_URL, else the ini key orbit_db, else orbit.yaml's
+    ``database:``, else the default.
+
+    The environment wins over the ini file, as ``PYTEST_ADDOPTS`` does: ``orbit scheduler``
+    hands its store to the runs it starts in ORBIT_DB_URL, and a suite's own ini key must not
+    send them elsewhere. A relative SQLite path in the ini file is relative to the rootdir
+    (as ``orbit_config``); on the command line or in the environment, to where pytest started.
+    """
+    from ..store.url import ENV_VAR, choose, resolve
 
     explicit = config.getoption("orbit_db", None)
+    ini = options.get(config, "orbit_db")
+    if not explicit and not os.environ.get(ENV_VAR) and ini:
+        return resolve(ini, config.rootpath)
     return choose(
         explicit, database=project.database, root=project.root, cwd=config.invocation_params.dir
     ).url

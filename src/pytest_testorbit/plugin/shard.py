@@ -60,6 +60,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         else:
             kept.append(item)
     if deselected:
+        from .selection import SHARDED_KEY
+
+        config.stash[SHARDED_KEY] = {item.nodeid for item in deselected}
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
 

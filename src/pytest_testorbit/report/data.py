@@ -58,12 +58,21 @@ def build_report(
     environment: str | None = None,
     group: str | None = None,
     store: str = "",
+    include_partial: bool = False,
 ) -> Report:
-    run = last_run(session, environment=environment, group=group)
+    partial = include_partial
+    run = last_run(session, environment=environment, group=group, include_partial=partial)
     if run is None:
-        check_filters(session, environment=environment, group=group)
+        check_filters(session, environment=environment, group=group, include_partial=partial)
         return Report(run=None, store=store)
-    past = history(session, runs_back=runs_back, environment=environment, group=group, steps=True)
+    past = history(
+        session,
+        runs_back=runs_back,
+        environment=environment,
+        group=group,
+        steps=True,
+        include_partial=partial,
+    )
     report = Report(run=run, runs=past.runs, history=past, store=store)
     for key, by_run in past.groups.items():
         newest = next(r for r in reversed(past.runs) if r.id in by_run)
@@ -77,7 +86,12 @@ def build_report(
 
 
 def check_filters(
-    session: Any, *, environment: str | None, group: str | None, with_results: bool = True
+    session: Any,
+    *,
+    environment: str | None,
+    group: str | None,
+    with_results: bool = True,
+    include_partial: bool = False,
 ) -> None:
     """When ``--env`` or ``--group`` finds nothing in a store that has runs: say what exists.
 
@@ -95,7 +109,7 @@ def check_filters(
                 f"Environments with {kind}: {', '.join(known)}"
             )
         return
-    if group and last_run(session, environment=environment):
+    if group and last_run(session, environment=environment, include_partial=include_partial):
         raise UsageError(_no_such_group(session, group, environment))
 
 
@@ -108,8 +122,10 @@ def _no_such_group(session: Any, group: str, environment: str | None) -> str:
     return f"no results for group '{group}' in the store.{extra} Groups in recent runs: {shown}"
 
 
-def list_runs(session: Any, *, limit: int, environment: str | None = None) -> list[RunRow]:
-    found = runs(session, limit=limit, environment=environment)
+def list_runs(
+    session: Any, *, limit: int, environment: str | None = None, include_partial: bool = True
+) -> list[RunRow]:
+    found = runs(session, limit=limit, environment=environment, include_partial=include_partial)
     if not found and environment:
         known = environments(session)
         if known:

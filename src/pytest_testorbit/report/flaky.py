@@ -67,11 +67,25 @@ def flips(sequence: list[str | None]) -> int:
 
 
 def find_flaky(
-    session: Any, *, runs_back: int = 20, environment: str | None = None, group: str | None = None
+    session: Any,
+    *,
+    runs_back: int = 20,
+    environment: str | None = None,
+    group: str | None = None,
+    include_partial: bool = False,
 ) -> FlakyReport:
-    past = history(session, runs_back=runs_back, environment=environment, group=group, steps=True)
+    past = history(
+        session,
+        runs_back=runs_back,
+        environment=environment,
+        group=group,
+        steps=True,
+        include_partial=include_partial,
+    )
     if not past.runs:
-        check_filters(session, environment=environment, group=group)
+        check_filters(
+            session, environment=environment, group=group, include_partial=include_partial
+        )
     return analyse(past)
 
 

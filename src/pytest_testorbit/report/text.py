@@ -127,7 +127,7 @@ def runs_table(runs: list[RunRow], store: str) -> str:
                 run.id,
                 when(run.started_at),
                 run.environment,
-                run.status,
+                f"{run.status} (partial)" if run.partial else run.status,
                 run.trigger,
                 f"{run.groups_passed}/{run.groups_total}",
                 f"{run.steps_passed}/{run.steps_total}",

@@ -116,7 +116,6 @@ def failure_report(headline: str, problems: list[str], sent: Sent | None, run: G
     return run.secrets.mask("\n".join(lines))
 
 
-
 def step_failed(headline: str, problems: list[str], sent: Sent | None, run: GroupRun) -> StepFailed:
     """The error of a failed step: its whole report, its first problem, what it sent."""
     summary = run.secrets.mask(problems[0]) if problems else None

@@ -90,6 +90,9 @@ class Run(Base):
     steps_skipped: Mapped[int] = mapped_column(Integer, default=0)
     steps_blocked: Mapped[int] = mapped_column(Integer, default=0)
     steps_not_run: Mapped[int] = mapped_column(Integer, default=0)
+    # Only part of the suite was selected; ``selection`` says how (migration 0003).
+    partial: Mapped[bool] = mapped_column(Boolean, default=False)
+    selection: Mapped[str | None] = mapped_column(Text)
 
     shards: Mapped[list[RunShard]] = relationship(back_populates="run", cascade="all")
     results: Mapped[list[GroupResult]] = relationship(back_populates="run", cascade="all")
@@ -158,6 +161,8 @@ class GroupResult(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # True when some of its steps were filled in as not run at the end of the session.
     incomplete: Mapped[bool] = mapped_column(Boolean, default=False)
+    # True when only some of its steps were selected (migration 0003).
+    partial: Mapped[bool] = mapped_column(Boolean, default=False)
 
     run: Mapped[Run] = relationship(back_populates="results")
     case_group: Mapped[CaseGroup] = relationship()

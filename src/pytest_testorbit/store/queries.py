@@ -43,6 +43,8 @@ class RunRow:
     steps_passed: int
     steps_failed: int
     steps_skipped: int
+    partial: bool = False  # only part of the suite was selected; ``selection`` says how
+    selection: str | None = None
 
     @property
     def pass_rate(self) -> float | None:
@@ -94,6 +96,7 @@ class GroupRow:
     duration: float
     worker: str | None
     steps: list[StepRow] = field(default_factory=list)
+    partial: bool = False  # only some of its steps were selected in that run
     trend: list[float | None] = field(default_factory=list)  # oldest run first
 
     @property
@@ -108,7 +111,9 @@ class GroupRow:
 
 def _run_row(run: Run) -> RunRow:
     names = [f.name for f in dataclasses.fields(RunRow)]
-    return RunRow(**{name: getattr(run, name) for name in names})
+    row = RunRow(**{name: getattr(run, name) for name in names})
+    row.partial = bool(row.partial)
+    return row
 
 
 def group_filter(wanted: str) -> ColumnElement[bool]:
@@ -120,9 +125,14 @@ def group_filter(wanted: str) -> ColumnElement[bool]:
 
 
 def _runs_query(
-    environment: str | None, with_results: bool, group: str | None = None
+    environment: str | None,
+    with_results: bool,
+    group: str | None = None,
+    include_partial: bool = True,
 ) -> Select[Run]:
     query = select(Run).order_by(Run.started_at.desc(), Run.id.desc())
+    if not include_partial:
+        query = query.where(Run.partial.is_(False))
     if environment:
         query = query.where(Run.environment == environment)
     if group:
@@ -144,9 +154,10 @@ def runs(
     environment: str | None = None,
     with_results: bool = False,
     group: str | None = None,
+    include_partial: bool = True,
 ) -> list[RunRow]:
     """The runs, newest first; with ``group``, those that ran it."""
-    query = _runs_query(environment, with_results, group).limit(limit)
+    query = _runs_query(environment, with_results, group, include_partial).limit(limit)
     return [_run_row(run) for run in session.scalars(query)]
 
 
@@ -164,10 +175,22 @@ def get_run(session: Session, run_id: str) -> RunRow | None:
 
 
 def last_run(
-    session: Session, *, environment: str | None = None, group: str | None = None
+    session: Session,
+    *,
+    environment: str | None = None,
+    group: str | None = None,
+    include_partial: bool = False,
 ) -> RunRow | None:
-    """The newest run that has results (a run that stored nothing is not "the last run")."""
-    found = runs(session, limit=1, environment=environment, with_results=True, group=group)
+    """The newest full run that has results (a run that stored nothing is not "the last run");
+    with ``include_partial``, partial runs count too."""
+    found = runs(
+        session,
+        limit=1,
+        environment=environment,
+        with_results=True,
+        group=group,
+        include_partial=include_partial,
+    )
     return found[0] if found else None
 
 
@@ -211,6 +234,7 @@ def _group_row(result: GroupResult, steps: bool) -> GroupRow:
         pass_rate=result.pass_rate,
         duration=result.duration,
         worker=result.worker,
+        partial=bool(result.partial),
         steps=[_step_row(step) for step in result.steps] if steps else [],
     )
 
@@ -249,8 +273,18 @@ def history(
     environment: str | None = None,
     group: str | None = None,
     steps: bool = False,
+    include_partial: bool = False,
 ) -> History:
-    recent = runs(session, limit=runs_back, environment=environment, with_results=True, group=group)
+    """Partial runs are left out unless asked for: a run of one step says nothing of the
+    group's pass rate, and would pull its trend and average down."""
+    recent = runs(
+        session,
+        limit=runs_back,
+        environment=environment,
+        with_results=True,
+        group=group,
+        include_partial=include_partial,
+    )
     recent.reverse()
     by_run = group_results(session, [run.id for run in recent], group=group, steps=steps)
     groups: dict[GroupKey, dict[str, GroupRow]] = {}

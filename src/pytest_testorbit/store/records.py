@@ -38,13 +38,19 @@ def group_record(
     }
 
 
-def finish_record(run_id: str, status: str, finished_at: datetime) -> Record:
-    return {
+def finish_record(
+    run_id: str, status: str, finished_at: datetime, *, partial: str | None = None
+) -> Record:
+    """``partial``: why the run turned out partial at its end (a --sw stop), else None."""
+    record: Record = {
         "kind": FINISH,
         "run_id": run_id,
         "status": status,
         "finished_at": finished_at.isoformat(),
     }
+    if partial:
+        record["partial"] = partial
+    return record
 
 
 def run_info(record: Record) -> RunInfo:

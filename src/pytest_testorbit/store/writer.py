@@ -44,6 +44,7 @@ def apply(store: Store, record: records.Record) -> str:
                         record["run_id"],
                         record["status"],
                         datetime.fromisoformat(record["finished_at"]),
+                        record.get("partial"),
                     )
                 raise StoreError(f"unknown record kind {kind!r}")
         except IntegrityError:
@@ -89,6 +90,8 @@ def _start(session: Session, info: RunInfo) -> str:
             git_commit=info.git_commit,
             git_branch=info.git_branch,
             host=info.host,
+            partial=info.partial,
+            selection=info.selection,
         )
         _zero_counts(run)
         session.add(run)
@@ -98,6 +101,9 @@ def _start(session: Session, info: RunInfo) -> str:
         run.status = "running"
         run.finished_at = None
         run.started_at = min(run.started_at, info.started_at)
+        if info.partial:  # one partial shard makes the whole run partial
+            run.partial = True
+            run.selection = _joined(run.selection, info.selection)
     session.add(RunShard(id=info.id, run_id=run.id, host=info.host, started_at=info.started_at))
     return run.id
 
@@ -186,6 +192,7 @@ def _group(
         worker=outcome.worker,
         finished_at=finished_at,
         incomplete=incomplete,
+        partial=outcome.partial,
     )
     session.add(result)
     session.flush()  # the result's id, for its steps
@@ -212,7 +219,9 @@ def _group(
         )
 
 
-def _finish(session: Session, shard_id: str, status: str, finished_at: datetime) -> str:
+def _finish(
+    session: Session, shard_id: str, status: str, finished_at: datetime, partial: str | None
+) -> str:
     if status not in records.RUN_STATUSES[1:]:
         raise StoreError(f"a run cannot finish as {status!r}")
     shard = _shard(session, shard_id)
@@ -221,6 +230,9 @@ def _finish(session: Session, shard_id: str, status: str, finished_at: datetime)
     shard.finished_at = finished_at
     session.flush()
     run = session.get_one(Run, shard.run_id)
+    if partial and not (run.selection and partial in run.selection):  # delivered twice: once
+        run.partial = True
+        run.selection = _joined(run.selection, partial)
     statuses = set(session.scalars(select(RunShard.status).where(RunShard.run_id == run.id)))
     for candidate in ("running", "interrupted", "failed", "passed"):
         if candidate in statuses:
@@ -234,6 +246,11 @@ def _finish(session: Session, shard_id: str, status: str, finished_at: datetime)
         )
     _recount(session, run)
     return run.id
+
+
+def _joined(selection: str | None, more: str | None) -> str | None:
+    parts = [part for part in (selection, more) if part]
+    return "; ".join(dict.fromkeys(parts)) or None
 
 
 def _zero_counts(run: Run) -> None:
