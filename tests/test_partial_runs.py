@@ -156,6 +156,22 @@ def test_partial_runs_are_left_out_of_report_and_flaky_unless_included(suite, ca
     assert (shown[0]["partial"], shown[0]["selection"]) == (False, None)
 
 
+def test_a_store_with_only_partial_runs_says_how_to_count_them(suite, capsys, monkeypatch):
+    suite.runpytest(*ARGS, "-k", "login")
+    monkeypatch.chdir(suite.path)
+    capsys.readouterr()
+    expected = (
+        "orbit: error: only partial runs (-k, a node id, --lf, a stop at a failure...) have "
+        "results here; they are left out of reports and trends: add --include-partial to "
+        "count them\n"
+    )
+    for command in (["report"], ["flaky"]):
+        assert main(command) == 2
+        assert capsys.readouterr().err == expected
+    assert main(["report", "--include-partial", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["run"]["partial"] is True
+
+
 def test_the_spool_carries_what_was_selected(suite, monkeypatch):
     closed = "postgresql+psycopg://orbit@127.0.0.1:9/results"
     suite.runpytest(*ARGS, "-p", "no:cacheprovider", "--orbit-db", closed, "-k", "login")

@@ -111,6 +111,13 @@ def check_filters(
         return
     if group and last_run(session, environment=environment, include_partial=include_partial):
         raise UsageError(_no_such_group(session, group, environment))
+    if not include_partial and last_run(
+        session, environment=environment, group=group, include_partial=True
+    ):
+        raise UsageError(
+            "only partial runs (-k, a node id, --lf, a stop at a failure...) have results "
+            "here; they are left out of reports and trends: add --include-partial to count them"
+        )
 
 
 def _no_such_group(session: Any, group: str, environment: str | None) -> str:
