@@ -223,7 +223,7 @@ class FakeNode:
 
 
 def test_after_a_crash_the_serial_groups_not_yet_started_are_queued_again_in_order(api):
-    from pytest_testorbit.plugin.parallel import SERIAL, GroupScheduling
+    from pytest_testorbit.plugin.scheduling import SERIAL, GroupScheduling
 
     for name in ("one", "two", "three"):
         api.case(f"{name}.orbit.yaml", group(name, 2, parallel=False))

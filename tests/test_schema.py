@@ -20,7 +20,7 @@ import yaml
 
 from pytest_testorbit import cli
 from pytest_testorbit.cases import keys as casekeys
-from pytest_testorbit.cases import project
+from pytest_testorbit.cases import project, project_file
 from pytest_testorbit.cases.loader import CaseLoader
 from pytest_testorbit.cases.schema import load_schema
 from pytest_testorbit.errors import OrbitError
@@ -249,7 +249,7 @@ def test_every_key_the_project_loader_knows_is_in_the_schema_and_no_other() -> N
     notify = schema["properties"]["notify"]
     webhook = notify["properties"]["webhooks"]["items"]
     assert _keys(schema) == set(project._PROJECT_KEYS)
-    assert _keys(schema["definitions"]["environment"]) == set(project._ENV_KEYS)
+    assert _keys(schema["definitions"]["environment"]) == set(project_file._ENV_KEYS)
     assert _keys(notify) == set(project._NOTIFY_KEYS)
     assert _keys(notify["properties"]["email"]) == set(project._EMAIL_KEYS)
     assert _keys(webhook) == set(project._WEBHOOK_KEYS)
@@ -272,7 +272,7 @@ def test_the_reference_names_every_key_and_matcher() -> None:
     project_reference = (ROOT / "docs" / "reference" / "orbit-yaml.md").read_text(encoding="utf-8")
     keys = {
         *project._PROJECT_KEYS,
-        *project._ENV_KEYS,
+        *project_file._ENV_KEYS,
         *project._EMAIL_KEYS,
         *project._WEBHOOK_KEYS,
         *project.WEBHOOK_KINDS,

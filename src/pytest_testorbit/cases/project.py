@@ -7,18 +7,15 @@ hook. Each part renders on first use, not when the file is read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ProjectFileError, TemplateCompileError, TemplateRenderError, did_you_mean
-from .limits import timeout_problem
-from .reader import LineReader
-from .yamlsrc import LineDict, load_documents, plain
+from ..errors import did_you_mean
 
 if TYPE_CHECKING:
     from ..expr.templating import Templates
+    from .project_file import ProjectReader
 
 PROJECT_FILE = "orbit.yaml"
 CASE_SUFFIXES = (".orbit.yaml", ".orbit.yml")
@@ -54,7 +51,7 @@ class Project:
     raw: dict[Any, Any] = field(default_factory=dict, repr=False)
     # Folders outside the project that files:, schema: and use: may name (trusted_paths:)
     trusted_paths: list[Path] = field(default_factory=list)
-    _reader: _ProjectReader | None = field(default=None, repr=False)
+    _reader: ProjectReader | None = field(default=None, repr=False)
 
     @property
     def allowed_roots(self) -> tuple[Path, ...]:
@@ -65,7 +62,9 @@ class Project:
     def templates(self) -> Templates:
         """The templates (and secret registry) orbit.yaml's values were rendered with."""
         if self._reader is None:
-            self._reader = _ProjectReader(self.path or self.root / PROJECT_FILE, "")
+            from .project_file import ProjectReader
+
+            self._reader = ProjectReader(self.path or self.root / PROJECT_FILE, "")
         return self._reader.templates
 
     @property
@@ -128,296 +127,14 @@ def find_project_file(rootdir: Path, first_path: Path | None = None) -> Path | N
 
 
 def load_project(path: Path | None, *, default_root: Path | None = None) -> Project:
-    """Read orbit.yaml (or make the empty project when ``path`` is None)."""
+    """Read orbit.yaml (or make the empty project when ``path`` is None).
+
+    The reader (and PyYAML with it) is imported only when there is a file to read: a pytest
+    run of a folder without orbit.yaml does not pay for it.
+    """
     if path is None:
         root = (default_root or Path.cwd()).resolve()
         return Project(name=root.name, root=root, path=None)
-    path = path.resolve()
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        message = f"cannot read the project file: {exc.strerror}"
-        raise ProjectFileError(message, path=str(path)) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise ProjectFileError(
-            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line})",
-            path=str(path),
-            line=line,
-        ) from None
-    documents = load_documents(text, str(path))
-    top = documents[0][0] if documents else LineDict(1)
-    return _ProjectReader(path, text).read(top)
+    from .project_file import read_project_file
 
-
-class _ProjectReader(LineReader):
-    error_type = ProjectFileError
-
-    def __init__(self, path: Path, text: str) -> None:
-        self.path = path  # orbit.yaml
-        self.display = str(path)
-        self.text = text
-        self._templates: Templates | None = None
-
-    @property
-    def templates(self) -> Templates:
-        # Jinja2 is imported when a template is first rendered, not when orbit.yaml is read:
-        # a pytest run without case files does not pay for it.
-        if self._templates is None:
-            from ..expr.templating import Templates
-
-            self._templates = Templates()
-        return self._templates
-
-    def mapping(self, value: Any, parent: Any, key: Any, keys: tuple[Any, ...]) -> LineDict:
-        # Not the case files' Reader.mapping: a section of orbit.yaml may be left empty.
-        if value is None:
-            return LineDict(parent.line_of(key) if hasattr(parent, "line_of") else 0)
-        if not isinstance(value, dict):
-            raise self.error(
-                f"'{keys[-1] if keys else PROJECT_FILE}' must be a mapping, "
-                f"not {type(value).__name__}",
-                parent,
-                key,
-                keys,
-            )
-        return value  # type: ignore[return-value]  # LineDict from our loader
-
-    def render(self, value: Any, container: Any, key: Any, keys: tuple[Any, ...]) -> Any:
-        try:
-            value = plain(value)
-            compiled = self.templates.compile_value(value)
-            return compiled({}) if compiled else value
-        except (TemplateCompileError, TemplateRenderError) as exc:
-            raise self.error(str(exc), container, key, keys) from None
-
-    def read(self, data: Any) -> Project:
-        if not isinstance(data, dict):
-            raise ProjectFileError(
-                f"the top level must be a mapping of {', '.join(_PROJECT_KEYS)}, "
-                f"not {type(data).__name__}",
-                path=str(self.path),
-                line=1,
-            )
-        self.check_keys(data, _PROJECT_KEYS, ())
-        name = data.get("project") or self.path.parent.name
-        environments = self.mapping(
-            data.get("environments"), data, "environments", ("environments",)
-        )
-        for env_name, raw in environments.items():
-            keys = ("environments", env_name)
-            self.check_keys(self.mapping(raw, environments, env_name, keys), _ENV_KEYS, keys)
-        default_env = data.get("default_env")
-        if default_env is not None and environments and default_env not in environments:
-            raise self.error(
-                f"default_env '{default_env}' is not one of the environments",
-                data,
-                "default_env",
-                ("default_env",),
-                suggestion=did_you_mean(str(default_env), [str(e) for e in environments]),
-                choices=tuple(str(e) for e in environments),
-            )
-        self.notify(self.mapping(data.get("notify"), data, "notify", ("notify",)), render=False)
-        if "database" in data and not isinstance(data["database"], str):
-            raise self.error(
-                "database must be a URL string such as sqlite:///.orbit/results.db, "
-                f"not {type(data['database']).__name__} {data['database']!r}",
-                data,
-                "database",
-                ("database",),
-            )
-        return Project(
-            name=str(name),
-            root=self.path.parent,
-            path=self.path,
-            default_env=None if default_env is None else str(default_env),
-            raw=data,
-            trusted_paths=self.trusted_paths(data),
-            _reader=self,
-        )
-
-    def trusted_paths(self, data: Any) -> list[Path]:
-        raw = data.get("trusted_paths")
-        if raw is None:
-            return []
-        keys = ("trusted_paths",)
-        if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
-            raise self.error("trusted_paths must be a list of folder paths", data, keys[0], keys)
-        folders = []
-        for index, item in enumerate(raw):
-            folder = Path(self.local_path(item))
-            if not folder.is_dir():
-                raise self.error(
-                    f"trusted_paths: {item!r} is not a folder (paths are relative to orbit.yaml)",
-                    raw,
-                    index,
-                    (*keys, index),
-                )
-            folders.append(folder)
-        return folders
-
-    def environment(self, name: str, data: Any, keys: tuple[Any, ...]) -> Environment:
-        data = data if data is not None else LineDict(0)
-        env = Environment(name=name)
-        for key in data:
-            value = self.render(data[key], data, key, (*keys, key))
-            field_reader = _ENV_FIELDS.get(key)
-            if field_reader is None:  # not an environment key: read() has refused it already
-                continue
-            try:
-                converted = field_reader(self, value)
-            except _Refused as refused:  # a message of its own, maybe about one entry
-                inner = data[key] if refused.entry is not None else None
-                if isinstance(inner, dict):
-                    entry_keys = (*keys, key, refused.entry)
-                    raise self.error(refused.message, inner, refused.entry, entry_keys) from None
-                raise self.error(refused.message, data, key, (*keys, key)) from None
-            if converted is _INVALID:
-                message = _ENV_MESSAGES[key].format(value=value)
-                raise self.error(message, data, key, (*keys, key))
-            setattr(env, key, converted)
-        return env
-
-    def local_path(self, value: str) -> str:
-        """A path written in orbit.yaml, relative to orbit.yaml's folder."""
-        return str((self.path.parent / Path(value).expanduser()).resolve())
-
-    def notify(self, data: Any, *, render: bool) -> dict[str, Any]:
-        data = self.mapping(data, None, "notify", ("notify",))
-        maybe_render = self.render if render else (lambda value, *_: value)
-        self.check_keys(data, _NOTIFY_KEYS, ("notify",))
-        result: dict[str, Any] = {}
-        if "email" in data:
-            email = self.mapping(data["email"], data, "email", ("notify", "email"))
-            self.check_keys(email, _EMAIL_KEYS, ("notify", "email"))
-            for required in _EMAIL_KEYS:
-                if required not in email:
-                    raise self.error(
-                        f"notify.email needs '{required}'", data, "email", ("notify", "email")
-                    )
-            result["email"] = {
-                k: maybe_render(v, email, k, ("notify", "email", k)) for k, v in email.items()
-            }
-        if "webhooks" in data:
-            hooks = data["webhooks"]
-            if not isinstance(hooks, list):
-                raise self.error(
-                    "notify.webhooks must be a list", data, "webhooks", ("notify", "webhooks")
-                )
-            result["webhooks"] = []
-            for index, hook in enumerate(hooks):
-                keys = ("notify", "webhooks", index)
-                if not isinstance(hook, dict):
-                    raise self.error(
-                        "each webhook is a mapping with kind and url", hooks, index, keys
-                    )
-                self.check_keys(hook, _WEBHOOK_KEYS, keys)
-                kind = hook.get("kind")
-                if kind not in WEBHOOK_KINDS:
-                    raise self.error(
-                        f"unknown webhook kind {kind!r}",
-                        hook,
-                        "kind",
-                        (*keys, "kind"),
-                        suggestion=did_you_mean(str(kind), WEBHOOK_KINDS),
-                        choices=WEBHOOK_KINDS,
-                    )
-                if not hook.get("url"):
-                    raise self.error("a webhook needs a url", hooks, index, keys)
-                result["webhooks"].append(
-                    {k: maybe_render(v, hook, k, (*keys, k)) for k, v in hook.items()}
-                )
-        return result
-
-
-# -- the keys of an environment: each one's reader, and its message when the value is wrong --
-
-_INVALID: Any = object()  # what a field reader gives back for a value it refuses
-
-
-class _Refused(Exception):
-    """A refused value whose message says more than the key's fixed one (``_ENV_MESSAGES``).
-
-    ``entry`` names the entry of a mapping value at fault (a header), so the error points at
-    its line.
-    """
-
-    def __init__(self, message: str, entry: Any = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.entry = entry
-
-
-def _base_url(reader: _ProjectReader, value: Any) -> Any:
-    return value if isinstance(value, str) else _INVALID
-
-
-def _variables(reader: _ProjectReader, value: Any) -> Any:
-    return dict(value) if isinstance(value, dict) else _INVALID
-
-
-def _headers(reader: _ProjectReader, value: Any) -> Any:
-    if not isinstance(value, dict):
-        return _INVALID
-    for name, header in value.items():
-        if isinstance(header, (dict, list)):
-            kind = "a mapping" if isinstance(header, dict) else "a list"
-            raise _Refused(f"header {name} must be one text value, not {kind}", entry=name)
-    return {str(k): str(v) for k, v in value.items()}
-
-
-def _verify(reader: _ProjectReader, value: Any) -> Any:
-    if isinstance(value, bool):
-        return value
-    if not isinstance(value, str):
-        return _INVALID
-    bundle = reader.local_path(value)  # a CA bundle
-    if not Path(bundle).is_file():
-        raise _Refused(
-            f"verify: CA bundle {value!r} does not exist (paths are relative to orbit.yaml)"
-        )
-    return bundle
-
-
-def _timeout(reader: _ProjectReader, value: Any) -> Any:
-    problem = timeout_problem(value)
-    if problem:
-        raise _Refused(problem)
-    return float(value)
-
-
-def _secrets(reader: _ProjectReader, value: Any) -> Any:
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        return list(value)
-    return _INVALID
-
-
-def _cert(reader: _ProjectReader, value: Any) -> Any:
-    if isinstance(value, str):
-        return reader.local_path(value)
-    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value):
-        return [reader.local_path(v) for v in value]  # [certificate, key]
-    return _INVALID
-
-
-_ENV_FIELDS: dict[str, Callable[[_ProjectReader, Any], Any]] = {
-    "base_url": _base_url,
-    "variables": _variables,
-    "headers": _headers,
-    "verify": _verify,
-    "timeout": _timeout,
-    "secrets": _secrets,
-    "cert": _cert,
-}
-_ENV_KEYS = tuple(_ENV_FIELDS)
-_ENV_MESSAGES = {  # formatted with the rendered value as {value}
-    "base_url": "base_url must be a URL string",
-    "variables": "variables must be a mapping of names to values",
-    "headers": "headers must be a mapping of names to values",
-    "verify": "verify must be true, false or the path of a CA bundle",
-    "timeout": "timeout must be a positive number of seconds, not {value!r}",
-    "secrets": "secrets must be a list of variable names",
-    "cert": "cert must be the path of a client certificate, or [certificate, key]",
-}
+    return read_project_file(path.resolve())
