@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,7 +108,6 @@ def _schema_mismatches(expect: Expect, sent: Sent) -> list[Mismatch]:
     if document is NOT_JSON:
         return [Mismatch("schema", "expected a JSON body", _content_type(sent))]
     source = f" ({expect.schema_source})" if expect.schema_source else ""
-    mismatches = []
     assert expect.schema is not None
     validator = validator_for(expect.schema, expect.schema_base, expect.schema_roots)
     try:
@@ -118,19 +118,23 @@ def _schema_mismatches(expect: Expect, sent: Sent) -> list[Mismatch]:
         if not isinstance(exc, Unresolvable):
             raise
         return [Mismatch(f"schema{source}", "a $ref that resolves", str(exc))]
-    for error in errors:
+    return schema_errors(errors, f"schema{source}")
+
+
+def schema_errors(errors: Iterable[Any], label: str) -> list[Mismatch]:
+    """jsonschema's errors as mismatches, at most five: ``label at $.path``, what failed."""
+    mismatches = []
+    for error in itertools.islice(errors, 5):
         where = "$" + "".join(
             f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path
         )
         mismatches.append(
             Mismatch(
-                f"schema{source} at {where}",
+                f"{label} at {where}",
                 f"'{error.validator}' failed: {error.message}",
                 _show(error.instance, 120),
             )
         )
-        if len(mismatches) >= 5:
-            break
     return mismatches
 
 

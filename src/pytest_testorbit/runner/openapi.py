@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..cases.model import Expect
-from .checks import Mismatch, _content_type, _show  # one way to show a mismatch
+from .checks import Mismatch, _content_type, schema_errors  # one way to show a mismatch
 from .http import NOT_JSON, Sent
 from .schemas import validator_for
 
@@ -49,21 +49,8 @@ def openapi_mismatches(expect: Expect, sent: Sent) -> list[Mismatch]:
     document = sent.json
     if document is NOT_JSON:
         return [Mismatch(where, f"expected a JSON body ({label} {key})", _content_type(sent))]
-    mismatches = []
-    for error in validator_for(to_json_schema(schema, spec.version)).iter_errors(document):
-        path = "$" + "".join(
-            f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path
-        )
-        mismatches.append(
-            Mismatch(
-                f"{where} {label} {key} at {path}",
-                f"'{error.validator}' failed: {error.message}",
-                _show(error.instance, 120),
-            )
-        )
-        if len(mismatches) >= 5:
-            break
-    return mismatches
+    validator = validator_for(to_json_schema(schema, spec.version))
+    return schema_errors(validator.iter_errors(document), f"{where} {label} {key}")
 
 
 def _json_schema(content: dict[str, Any]) -> dict[str, Any] | None:
