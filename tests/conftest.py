@@ -92,6 +92,13 @@ class Orbit:
 
 
 @pytest.fixture
+def clean_orbit_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No store URL, CI flag or scheduler variable of the machine's reaches the inner runs."""
+    for name in ("ORBIT_DB_URL", "CI", "ORBIT_TRIGGER", "ORBIT_RUN_ID", "ORBIT_SCHEDULE_ID"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
 def orbit(pytester: pytest.Pytester, httpserver: Any) -> Orbit:
     return Orbit(pytester, httpserver)
 

@@ -23,10 +23,7 @@ TWO_STEPS = """
 """
 
 
-@pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("ORBIT_DB_URL", "CI", "ORBIT_TRIGGER", "ORBIT_RUN_ID", "ORBIT_SCHEDULE_ID"):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("clean_orbit_environment")
 
 
 @pytest.fixture

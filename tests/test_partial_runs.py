@@ -19,10 +19,7 @@ db_url = store_servers.db_url
 ARGS = ("-p", "no:randomly", "-p", "no:logging")
 
 
-@pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("ORBIT_DB_URL", "CI", "ORBIT_TRIGGER", "ORBIT_RUN_ID", "ORBIT_SCHEDULE_ID"):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("clean_orbit_environment")
 
 
 @pytest.fixture

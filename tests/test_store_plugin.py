@@ -31,10 +31,7 @@ RESULTS = [
 CLOSED = "postgresql+psycopg://orbit:hunter2@127.0.0.1:9/results"
 
 
-@pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("ORBIT_DB_URL", "CI", "ORBIT_TRIGGER", "ORBIT_RUN_ID", "ORBIT_SCHEDULE_ID"):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("clean_orbit_environment")
 
 
 @pytest.fixture
