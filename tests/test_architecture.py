@@ -75,6 +75,7 @@ NEVER_IMPORTS: dict[str, tuple[str, ...]] = {
 # Third-party packages only these modules import.
 ONLY_IN: dict[str, tuple[str, ...]] = {
     "jinja2": ("expr/templating.py", "report/html.py"),
+    "xdist": ("plugin/scheduling.py",),  # its public scheduler classes, only under -n
 }
 # The one exception to NEVER_IMPORTS: webhooks are sent with requests, so a webhook gets the
 # same TLS trust (certifi, REQUESTS_CA_BUNDLE), proxies and redirects as a step's request.

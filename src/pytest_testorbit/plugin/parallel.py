@@ -15,6 +15,7 @@ after a crash (pytest-xdist #1323, #1327, #1378). See docs/parallel.md.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -35,12 +36,19 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 class XdistHooks:
+    def pytest_xdist_setupnodes(self, config: pytest.Config, specs: Sequence[Any]) -> None:
+        # The number of workers whose collections the scheduler waits for: xdist tells it
+        # here, before it asks for a scheduler, with -n and --tx already expanded.
+        from .scheduling import NUMNODES_KEY
+
+        config.stash[NUMNODES_KEY] = len(specs)
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
         if config.getoption("dist") not in TAKEN_OVER:
             return None
-        # xdist's schedulers are imported here, under -n, not at plugin load: a run without
-        # xdist workers does not pay for them.
+        # Imported here, under -n, not at plugin load: a run without xdist workers does not
+        # pay for the schedulers.
         from .scheduling import OrbitScheduling
 
         return OrbitScheduling(config, log)
@@ -52,13 +60,15 @@ class XdistHooks:
 
     def pytest_handlecrashitem(self, crashitem: str, report: pytest.TestReport, sched: Any) -> None:
         """Give the crash report its step's data, so the store knows the group it ended."""
+        from .crash import crash_phase
         from .groupids import parse
         from .reporting import REPORT_ATTRIBUTE
-        from .scheduling import GroupScheduling
+        from .scheduling import OrbitScheduling
 
         ref = parse(crashitem)
-        scheduler = getattr(sched, "impl", None)
-        if ref is None or not isinstance(scheduler, GroupScheduling):
+        groups = sched.groups if isinstance(sched, OrbitScheduling) else None
+        if ref is None or groups is None:
             return
-        phase = scheduler.crash_data(ref, str(report.longrepr))
+        phase, masked = crash_phase(groups.index, groups.collection or [], ref, report.longrepr)
+        report.longrepr = masked
         setattr(report, REPORT_ATTRIBUTE, phase.to_json())
