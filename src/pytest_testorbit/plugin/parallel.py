@@ -5,7 +5,8 @@ With ``-n N`` (whose default ``--dist load`` would scatter a group's steps over 
 collections; a run without case groups then gets xdist's own scheduler, unchanged. A run
 with case groups gets ``GroupScheduling``: every parallel group instance is one work unit,
 all ``parallel: false`` groups are one unit in file order, and Python tests keep xdist's
-``loadscope`` units. Other ``--dist`` modes are the user's choice and left alone.
+``loadscope`` units. Other ``--dist`` modes are the user's choice and left alone. Both
+classes are ours, written against xdist's public scheduler protocol (scheduling.py).
 
 A dead worker never gets its half-run group sent elsewhere (a step re-run against a live API
 is a second order, a second payment): its unrun steps are stored as not run, and only the

@@ -38,6 +38,8 @@ class OrbitScheduling:
     def __init__(self, config: pytest.Config, log: Any) -> None:
         self.config, self.log = config, log
         self.impl: Any = None
+        # Without the hook's count (it always comes first under DSession) scheduling starts
+        # at the first collection, and the other workers join late, as replacements do.
         self.numnodes = config.stash.get(NUMNODES_KEY, 1)
         self._nodes: list[Any] = []
         self._collections: dict[Any, list[str]] = {}
