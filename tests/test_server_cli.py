@@ -261,3 +261,33 @@ def test_two_suites_of_one_project_are_refused(tmp_path: Path, capsys) -> None: 
     assert capsys.readouterr().err.strip() == (
         f"orbit: error: --project {second}: project 'shop' is already served from {first}"
     )
+
+
+def test_orbit_serve_hands_its_options_to_uvicorn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--host, --port and --forwarded-allow-ips reach uvicorn (proxy headers on, no Server header)."""
+    import uvicorn
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: seen.update(options, app=app))
+    args = [
+        "serve",
+        "--db",
+        f"sqlite:///{tmp_path / 'r.db'}",
+        "--host",
+        "0.0.0.0",
+        "--port",
+        "9000",
+    ]
+    assert main([*args, "--forwarded-allow-ips", "10.0.0.5"]) == 0
+    app = seen.pop("app")
+    assert seen == {
+        "host": "0.0.0.0",
+        "port": 9000,
+        "proxy_headers": True,
+        "forwarded_allow_ips": "10.0.0.5",
+        "server_header": False,
+    }
+    assert app.state.settings.anonymous_read is False  # type: ignore[attr-defined]
+    app.state.store.close()  # type: ignore[attr-defined]
