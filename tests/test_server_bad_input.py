@@ -7,23 +7,18 @@ project), so what is refused is the input, not the caller.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from server_world import FUTURE, World, full_body, world
-from store_servers import BACKENDS
+import server_world
+from server_world import FUTURE, World, full_body
 
 GOOD = {"project": "shop", "groups": ["checkout"], "at": FUTURE, "tz": "UTC"}
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def api(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[World]:
-    with world(request.param, tmp_path_factory.mktemp(request.param)) as made:
-        yield made
+# One server per backend for the whole module.
+api = server_world.api
 
 
 def post(**changes: Any) -> dict[str, Any]:

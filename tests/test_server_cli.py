@@ -96,7 +96,12 @@ def test_no_users_yet(sqlite_url: str, capsys, monkeypatch) -> None:  # type: ig
 def test_the_password_is_asked_twice_at_a_terminal(sqlite_url: str, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     answers = iter([PASSWORD, PASSWORD])
     prompts: list[str] = []
-    monkeypatch.setattr("getpass.getpass", lambda prompt: prompts.append(prompt) or next(answers))
+
+    def getpass(prompt: str) -> str:
+        prompts.append(prompt)
+        return next(answers)
+
+    monkeypatch.setattr("getpass.getpass", getpass)
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
     assert main(["user", "add", "alice", "--email", "a@example.com", "--db", sqlite_url]) == 0
