@@ -296,3 +296,31 @@ def test_orbit_serve_hands_its_options_to_uvicorn(
     }
     assert app.state.settings.anonymous_read is False  # type: ignore[attr-defined]
     app.state.store.close()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("args", "module", "message"),
+    [
+        (
+            ["serve"],
+            "uvicorn",
+            "orbit: error: orbit serve needs uvicorn: install the server: pip install 'pytest-testorbit[server]'",
+        ),
+        (
+            ["user", "list"],
+            "argon2",
+            "orbit: error: orbit user needs argon2: install the server: pip install 'pytest-testorbit[server]'",
+        ),
+    ],
+)
+def test_without_the_server_extra_the_commands_say_how_to_install_it(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    module: str,
+    message: str,
+) -> None:
+    monkeypatch.setitem(sys.modules, module, None)  # as if it were not installed
+    assert main([*args, "--db", f"sqlite:///{tmp_path / 'r.db'}"]) == 2
+    assert capsys.readouterr().err.strip() == message
