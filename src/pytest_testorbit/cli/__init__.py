@@ -25,6 +25,8 @@ COMMAND_MODULES = (
     "pytest_testorbit.cases.schema",  # schema
     "pytest_testorbit.cli.importing",  # import postman|openapi|har|curl
     "pytest_testorbit.cli.coverage",  # coverage
+    "pytest_testorbit.cli.serve",  # serve
+    "pytest_testorbit.cli.user",  # user add|assign|list
 )
 
 

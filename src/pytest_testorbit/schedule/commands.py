@@ -1,5 +1,8 @@
 """What each ``orbit schedule`` sub-command and ``orbit scheduler`` does with its arguments.
 
+The rules for a schedule's values live in ``spec``, shared with ``POST/PUT /api/schedules``;
+here only the command line is read (comma lists, which options were given).
+
 Every wrong value is a ``UsageError`` whose message quotes it and says what would be right;
 the ``orbit`` entry point prints it on one line and exits 2.
 """
@@ -9,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import re
 import signal
 import sys
 from collections.abc import Sequence
@@ -19,17 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..cases.project import PROJECT_FILE, Project, load_project
-from ..errors import OrbitError, UsageError, did_you_mean
+from ..errors import OrbitError, UsageError
 from ..store import url as store_url
-from . import service
+from . import service, spec
 from .service import ScheduleView
-from .timing import first_fire, next_fire, normalize_cron, parse_at, zone
+from .timing import next_fire, zone
 
 if TYPE_CHECKING:
     from ..store.db import Store
-
-# Deliberately loose: a local part, an @, a domain with a dot. The relay has the last word.
-_EMAIL = re.compile(r"^[^@\s,;<>()\"]+@[^@\s,;<>()\"]+\.[^@\s,;<>()\".]+$")
 
 
 @dataclass
@@ -67,45 +66,7 @@ def split_list(value: str, option: str) -> list[str]:
 
 
 def check_owners(value: str) -> list[str]:
-    owners = split_list(value, "--owners")
-    for owner in owners:
-        if not _EMAIL.match(owner):
-            raise UsageError(
-                f"--owners: {owner!r} is not an e-mail address (like alice@example.com)"
-            )
-    return owners
-
-
-def check_env(project: Project, name: str) -> str:
-    """An environment name from orbit.yaml; only names are checked, nothing is rendered here."""
-    names = project.environment_names
-    if name in names:
-        return name
-    hint = did_you_mean(name, names)
-    extra = f" Did you mean '{hint}'?" if hint else ""
-    known = ", ".join(sorted(names)) or "none (orbit.yaml has no environments)"
-    raise UsageError(f"unknown environment '{name}' for --env.{extra} Known environments: {known}")
-
-
-def _groups(ctx: Context, value: str) -> tuple[list[str], list[str]]:
-    """The group ids, checked against the suite, and their owners."""
-    from .suite import owners_of, scan
-
-    names = split_list(value, "--groups")
-    return names, owners_of(scan(ctx.project.root).resolve(names))
-
-
-def _timing(args: argparse.Namespace, tz_name: str, at_now: datetime) -> dict[str, Any]:
-    """at / cron / next_run_at from --at and --cron, read in the zone."""
-    tz = zone(tz_name)
-    at = parse_at(args.at, tz, at_now) if args.at else None
-    if args.cron is not None:
-        cron = normalize_cron(args.cron)
-        first = first_fire(cron, tz.key, at) if at else next_fire(cron, tz.key, at_now)
-        return {"at": at, "cron": cron, "next_run_at": first}
-    if at is None:
-        raise UsageError('give --at TIME for one run or --cron "EXPR" for repeated runs')
-    return {"at": at, "cron": None, "next_run_at": at}
+    return spec.check_owners(split_list(value, "--owners"))
 
 
 def add(args: argparse.Namespace) -> int:
@@ -114,26 +75,20 @@ def add(args: argparse.Namespace) -> int:
             "--groups is required: the case group ids to run (--groups checkout,login)"
         )
     ctx = context(args)
-    tz_name = zone(args.tz).key
-    values = _timing(args, tz_name, now())
-    groups, group_owners = _groups(ctx, args.groups)
-    owners = check_owners(args.owners) if args.owners else group_owners
-    environment = check_env(ctx.project, args.env) if args.env else None
+    asked = spec.ScheduleSpec(
+        groups=split_list(args.groups, "--groups"),
+        name=args.name,
+        mode=args.mode or "serial",
+        owners=split_list(args.owners, "--owners") if args.owners else None,
+        environment=args.env,
+        tz=args.tz,
+        at=args.at,
+        cron=args.cron,
+    )
+    values = spec.columns(ctx.project, asked, now())
     store = ctx.store()
     try:
-        new_id = service.add(
-            store.engine,
-            now(),
-            project=ctx.project.name,
-            name=args.name or ",".join(groups),
-            groups=groups,
-            mode=args.mode or "serial",
-            owners=owners,
-            owners_from_groups=not args.owners,
-            environment=environment,
-            tz=tz_name,
-            **values,
-        )
+        new_id = service.add(store.engine, now(), project=ctx.project.name, **values)
     finally:
         store.close()
     print(new_id)
@@ -153,9 +108,10 @@ def update(args: argparse.Namespace) -> int:
         if args.mode:
             changes["mode"] = args.mode
         if args.env:
-            changes["environment"] = check_env(ctx.project, args.env)
+            changes["environment"] = spec.check_env(ctx.project, args.env)
         if args.groups:
-            changes["groups"], group_owners = _groups(ctx, args.groups)
+            changes["groups"] = split_list(args.groups, "--groups")
+            group_owners = spec.check_groups(ctx.project, changes["groups"])
             if not args.owners and current.owners_from_groups:
                 changes["owners"] = group_owners
         if args.owners:
@@ -164,7 +120,7 @@ def update(args: argparse.Namespace) -> int:
         if args.tz:
             changes["tz"] = tz_name
         if args.at or args.cron is not None:
-            changes.update(_timing(args, tz_name, now()))
+            changes.update(spec.timing(tz_name, args.at, args.cron, now()))
         elif args.tz and current.cron:
             changes["next_run_at"] = next_fire(current.cron, tz_name, now())
         if not changes:

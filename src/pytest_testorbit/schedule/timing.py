@@ -58,26 +58,29 @@ def _is_zone(name: str) -> bool:
     return True
 
 
-def zone(name: str | None) -> ZoneInfo:
-    """The named zone (default: the machine's); an unknown name is a UsageError."""
+def zone(name: str | None, option: str = "--tz") -> ZoneInfo:
+    """The named zone (default: the machine's); an unknown name is a UsageError.
+
+    ``option`` names the value in the message: ``--tz`` for the command, ``tz`` for the API.
+    """
     name = name or local_zone_name()
     if not _is_zone(name):
         hint = did_you_mean(name, available_timezones())
         extra = f" Did you mean '{hint}'?" if hint else ""
         raise UsageError(
-            f"unknown time zone '{name}' for --tz.{extra} Use an IANA name such as "
+            f"unknown time zone '{name}' for {option}.{extra} Use an IANA name such as "
             f"Europe/Berlin, Asia/Shanghai or UTC"
         )
     return ZoneInfo(name)
 
 
-def parse_at(text: str, tz: ZoneInfo, now: datetime) -> datetime:
+def parse_at(text: str, tz: ZoneInfo, now: datetime, option: str = "--at") -> datetime:
     """A one-shot time in UTC; without an offset it is read in ``tz``; it must be future."""
     try:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         raise UsageError(
-            f"--at {text!r} is not a time: write it as YYYY-MM-DDTHH:MM, optionally with "
+            f"{option} {text!r} is not a time: write it as YYYY-MM-DDTHH:MM, optionally with "
             f"seconds and an offset (2026-12-01T02:00, 2026-12-01T02:00+08:00)"
         ) from None
     if value.tzinfo is None:
@@ -85,20 +88,20 @@ def parse_at(text: str, tz: ZoneInfo, now: datetime) -> datetime:
         back = local.astimezone(UTC).astimezone(tz)
         if back.replace(tzinfo=None) != value:
             raise UsageError(
-                f"--at {text} does not exist in {tz.key}: the clocks skip that hour "
+                f"{option} {text} does not exist in {tz.key}: the clocks skip that hour "
                 f"(daylight saving time starts); pick a time outside it"
             )
         value = local
     value = value.astimezone(UTC)
     if value <= now:
         raise UsageError(
-            f"--at {text} is in the past ({format_time(value, tz.key)}; now it is "
+            f"{option} {text} is in the past ({format_time(value, tz.key)}; now it is "
             f"{format_time(now, tz.key)}): a one-shot schedule needs a future time"
         )
     return value
 
 
-def normalize_cron(expression: str) -> str:
+def normalize_cron(expression: str, option: str = "--cron") -> str:
     """Check a cron expression (5 fields, or an @-name); returns the form that is stored."""
     from cronsim import CronSim, CronSimError
 
@@ -106,13 +109,13 @@ def normalize_cron(expression: str) -> str:
     text = CRON_ALIASES.get(text.lower(), text)
     if len(text.split()) != 5:
         raise UsageError(
-            f"--cron {expression!r} must have 5 fields (minute hour day-of-month month "
+            f"{option} {expression!r} must have 5 fields (minute hour day-of-month month "
             f'day-of-week, e.g. "0 2 * * *") or be one of {", ".join(CRON_ALIASES)}'
         )
     try:
         CronSim(text, datetime(2000, 1, 1, tzinfo=UTC))
     except CronSimError as exc:
-        raise UsageError(f"--cron {expression!r} is not a valid cron expression: {exc}") from None
+        raise UsageError(f"{option} {expression!r} is not a valid cron expression: {exc}") from None
     return text
 
 
