@@ -44,9 +44,9 @@ _MARKS_THAT_SKIP = ("skip", "skipif", "xfail")
 
 def pytest_configure(config: pytest.Config) -> None:
     width = options.concurrency(config)  # a bad value is a usage error, even under xdist
-    if width > 1 and not hasattr(config, "workerinput") and not _under_xdist(config):
-        if not config.pluginmanager.has_plugin(PLUGIN_NAME):
-            config.pluginmanager.register(GroupPool(width), PLUGIN_NAME)
+    wanted = width > 1 and not _under_xdist(config)
+    if wanted and not config.pluginmanager.has_plugin(PLUGIN_NAME):
+        config.pluginmanager.register(GroupPool(width), PLUGIN_NAME)
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
@@ -131,7 +131,7 @@ def run_group(node: GroupNode, items: list[StepItem], ahead: GroupAhead) -> None
                     work()
                 except RunStopped:
                     return  # pytest will not ask for this step: the run stopped before it
-                except BaseException as exc:  # noqa: BLE001  # handed to the main thread whole
+                except BaseException as exc:  # pytest.skip too: handed to the main thread whole
                     error = exc
                 ahead.record(item, phase, PhaseResult(error, time.perf_counter() - started))
                 if error is not None and phase == "setup":
