@@ -585,6 +585,33 @@ fixed part and a part per transaction, which the floors do not pay:
 The notes under the results give the store's share measured in this run. Against Tavern
 and the published figures of Newman and Step CI the store-on figures stand as they are.
 
+## A 20-minute suite in one minute
+
+A suite against a real API spends its time waiting: at 100 ms an answer, 1,000 groups of five
+steps are 500 s of waiting and a few seconds of work. Three ways to wait less:
+
+- **`--orbit-concurrency N`** (ini `orbit_concurrency`): one pytest process, up to N group
+  instances at once on a thread pool, each group's steps in order on its own session; pytest
+  still reports the steps one by one, in order, as a serial run would, and stores the same
+  rows. It costs no start-up and little memory (threads, not processes), and it wins
+  whenever the time is latency: the **latency** rows above. Start with 8–32 and raise it
+  while the run gets faster and the API stays healthy.
+- **`-n N`** (pytest-xdist): N processes, each running whole groups one at a time. It wins
+  when the time is CPU: big bodies, heavy schemas, many Python tests beside the case
+  files, a machine with cores to spare. Each worker costs its start-up and its memory.
+- **both**: not yet: under `-n` each xdist worker runs its groups one at a time, and the
+  header of the run says so (a worker has no public view of the work queued for it). Use
+  concurrency on its own against a slow API, xdist on its own for CPU-heavy suites.
+
+What it does to the API under test: N groups at once are N clients at once, N connections
+and N times the request rate of a serial run, the load a small staging server may not be
+sized for (rate limits answer 429, connection pools run dry, timeouts appear that a serial
+run never saw). Groups that share state (one account, one cart) or that must not overlap
+with anything (a migration, a reset) belong in `parallel: false` groups: those run alone,
+with no other group in flight. The hooks and template functions of groups that run ahead
+are called on the pool's worker threads ([options](reference/options.md#concurrency)), so
+they must be safe to call from several threads at once.
+
 ## What each scenario runs
 
 - **chain**: one group of {sizes.chain[0]} and one of {sizes.chain[1]} chained steps: each
