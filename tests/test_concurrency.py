@@ -186,7 +186,9 @@ def test_a_parallel_false_group_overlaps_with_nothing(
     solo_end = events.index(("end", "/solo/2"))
     during = events[solo_start : solo_end + 1]
     assert [path for _, path in during] == ["/solo/1"] * 2 + ["/solo/2"] * 2
-    assert server.log.paths("/log/a") == [p for p in server.log.paths("/log/a")]
+    for g in range(4):  # and each group's steps in order
+        for prefix in (f"/log/a{g}/", f"/log/c{g}/"):
+            assert server.log.paths(prefix) == [f"{prefix}1", f"{prefix}2"]
     assert all(events.index(("end", f"/log/a{g}/2")) < solo_start for g in range(4))
     assert all(events.index(("start", f"/log/c{g}/1")) > solo_end for g in range(4))
 
@@ -222,6 +224,46 @@ def test_x_stops_the_groups_in_flight_before_their_next_request(
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*stopping after 1 failures*"])
     assert "/log/b/2" not in server.log.paths()
+
+
+def test_ctrl_c_stops_the_groups_in_flight_and_stores_the_run_interrupted(
+    project: pytest.Pytester, server: LoggingServer
+) -> None:
+    # Ctrl-C comes after a's step; b's first request is answered only once the run is
+    # stopping (the pool's stop event is set), so without the stop b would go on.
+    write_groups(project, {"a": group("a", "/log/a/1"), "b": group("b", "/hold/b", "/log/b/2")})
+    project.makeconftest(
+        f"""
+        import threading
+        import urllib.request
+
+        def release_once_stopping(stop):
+            stop.wait(10)
+            with urllib.request.urlopen("{server.url}/release") as answer:
+                answer.read()
+
+        CONFIGS = []
+
+        def pytest_configure(config):
+            CONFIGS.append(config)
+
+        def pytest_runtest_logfinish(nodeid, location):
+            if nodeid.startswith("a.orbit.yaml"):
+                pool = CONFIGS[0].pluginmanager.get_plugin("orbit-concurrency-pool")
+                threading.Thread(target=release_once_stopping, args=(pool.stop,)).start()
+                raise KeyboardInterrupt
+        """
+    )
+    database = project.path / "results.db"
+    result = project.runpytest_subprocess(
+        *ARGS, f"--orbit-db=sqlite:///{database}", "--orbit-concurrency", "2"
+    )
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    assert sorted(server.log.paths()) == ["/hold/b", "/log/a/1"]  # never b's second step
+    rows = stored_rows(database)
+    assert [(row[0], row[6], row[12], row[14]) for row in rows] == [
+        ("interrupted", "a", "s1", "passed")
+    ]
 
 
 def test_hooks_and_template_functions_of_groups_run_ahead_run_on_worker_threads(

@@ -101,6 +101,11 @@ class GroupAhead:
                 self._changed.wait()
             return self._results.get(key)
 
+    def recorded(self, item: StepItem, phase: str) -> PhaseResult | None:
+        """What the worker recorded for this phase so far, without waiting."""
+        with self._changed:
+            return self._results.get((item.index, phase))
+
     def hand_over(self, item: StepItem, phase: str) -> None:
         """End this phase on the main thread as it ended on the worker."""
         result = self.result(item, phase)
@@ -234,7 +239,7 @@ class GroupPool:
     ) -> Generator[None, Any, None]:
         outcome = yield
         if isinstance(item, StepItem) and item.parent.ahead is not None:
-            result = item.parent.ahead.result(item, call.when) if call.when != "teardown" else None
+            result = item.parent.ahead.recorded(item, call.when)
             if result is not None:
                 # The time the step took on its worker, not the time pytest waited for it.
                 outcome.get_result().duration = result.duration
