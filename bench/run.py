@@ -5,9 +5,10 @@ shared machine mean little. Each measured thing is a whole process (a subprocess
 start to exit); after one warm-up run each (which also checks that it passes), the contenders
 of a scenario run alternately, ``--repeat`` rounds, and the medians are compared.
 
-Scenarios: chain, many, collect, startup, parallel, long (memory is read from the chain and collect
-runs). ``--quick`` shrinks every size for a try-out; a quick or ``--only`` run writes to
-bench/out/ unless ``--out`` is given, so docs/performance.md only ever holds a full run.
+Scenarios: chain, many, collect, startup, parallel, latency, long (memory is read from the
+chain and collect runs). ``--quick`` shrinks every size for a try-out; a quick or ``--only``
+run writes to bench/out/ unless ``--out`` is given, so docs/performance.md only ever holds a
+full run.
 """
 
 from __future__ import annotations
@@ -30,12 +31,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script from anywhere
 
+import latency
 import scenarios
 import server
 from scenarios import Contender
 
 REPO = Path(__file__).resolve().parent.parent
-SCENARIOS = ("chain", "many", "collect", "startup", "parallel", "long")
+SCENARIOS = ("chain", "many", "collect", "startup", "parallel", "latency", "long")
 PACKAGES = ("pytest", "pytest-xdist", "requests", "PyYAML", "pytest-testorbit")
 
 
@@ -55,13 +57,21 @@ class Sizes:
     parallel_workers: int = 4
     parallel_latency: float = 0.1  # seconds per answer
     parallel_target: float = 3.0  # speed-up of -n 4 over -n 0
+    latency_groups: int = 200  # groups of parallel_steps steps, parallel_latency each
+    latency_width: int = 32  # --orbit-concurrency
+    latency_targets: tuple[float, float] = (15.0, 3.0)  # speed-up over -n 0 and over -n 4
     long_group: tuple[int, int] = (2000, 10000)  # steps of one group: cost per step must hold
     long_target: float = 1.25  # per-step cost at the larger size over the smaller one
 
 
 FULL = Sizes()
 QUICK = Sizes(
-    chain=(20, 200), many=20, collect_files=100, parallel_groups=8, long_group=(200, 1000)
+    chain=(20, 200),
+    many=20,
+    collect_files=100,
+    parallel_groups=8,
+    latency_groups=40,
+    long_group=(200, 1000),
 )
 
 
@@ -344,16 +354,7 @@ def scenario_parallel(ctx: Context, results: Results) -> None:
     samples = compare(label, [*ours, *floor], ctx.repeat, ctx.timeout)
     results.samples[label] = samples
     for (serial, spread), limit in ((ours, s.parallel_target), (floor, None)):
-        target = f"≥ {limit:.1f}x faster" if limit else ""
-        missing = _missing(samples[serial.name], samples[spread.name])
-        if missing:
-            results.rows.append(Row(label, spread.name, serial.name, "—", target, missing))
-            continue
-        speedup = samples[serial.name].median / samples[spread.name].median
-        verdict = ("pass" if speedup >= limit else "FAIL") if limit else ""
-        results.rows.append(
-            Row(label, spread.name, serial.name, f"{speedup:.2f}x faster", target, verdict)
-        )
+        results.rows.append(speedup_row(label, samples, spread.name, serial.name, limit))
     results.notes.append(
         f"Parallel: the server answers each request after {s.parallel_latency * 1000:.0f} ms; "
         f"{s.parallel_groups * s.parallel_steps} requests in all. The pytest floor "
@@ -366,6 +367,57 @@ def scenario_parallel(ctx: Context, results: Results) -> None:
             "workers' start-up (importing pytest and collecting) competes for the CPU and caps "
             "the speed-up below what the latency alone would allow."
         )
+
+
+def speedup_row(
+    label: str, samples: dict[str, Sample], fast: str, slow: str, limit: float | None
+) -> Row:
+    """How many times faster ``fast``'s median is than ``slow``'s; a pass at ``limit`` or more."""
+    target = f"≥ {limit:.1f}x faster" if limit else ""
+    missing = _missing(samples.get(fast), samples.get(slow))
+    if missing:
+        return Row(label, fast, slow, "—", target, missing)
+    speedup = samples[slow].median / samples[fast].median
+    verdict = ("pass" if speedup >= limit else "FAIL") if limit else ""
+    return Row(label, fast, slow, f"{speedup:.2f}x faster", target, verdict)
+
+
+def scenario_latency(ctx: Context, results: Results) -> None:
+    """Many groups on a slow API: --orbit-concurrency against serial and against -n 4."""
+    s = ctx.sizes
+    label = f"latency {s.latency_groups}x{s.parallel_steps}"
+    serial, spread, concurrent, both = latency.contenders(
+        ctx.root,
+        ctx.python,
+        ctx.slow_url,
+        s.latency_groups,
+        s.parallel_steps,
+        s.parallel_workers,
+        s.latency_width,
+    )
+    samples = compare(label, [serial, spread, concurrent, both], ctx.repeat, ctx.timeout)
+    results.samples[label] = samples
+    over_serial, over_xdist = s.latency_targets
+    results.rows.append(speedup_row(label, samples, concurrent.name, serial.name, over_serial))
+    results.rows.append(speedup_row(label, samples, concurrent.name, spread.name, over_xdist))
+    results.rows.append(speedup_row(label, samples, spread.name, serial.name, None))
+    results.rows.append(speedup_row(label, samples, both.name, serial.name, None))
+    largest = max((x for x in samples.values() if x.ok), key=lambda x: x.peak_mib, default=None)
+    if largest is not None:
+        name = next(n for n, x in samples.items() if x is largest)
+        results.notes.append(
+            f"Latency: the largest process was {name}, {largest.peak_mib:.0f} MiB peak RSS "
+            f"(serial: {samples[serial.name].peak_mib:.0f} MiB)."
+            if samples[serial.name].ok
+            else f"Latency: the largest process was {name}, {largest.peak_mib:.0f} MiB peak RSS."
+        )
+    started = sum(1 + len(x.seconds) for x in samples.values() if x.ok)
+    results.notes.append(latency.same_rows_note(serial.cwd / ".orbit" / "results.db", started))
+    results.notes.append(
+        f"Latency: {s.latency_groups * s.parallel_steps} requests, each answered after "
+        f"{s.parallel_latency * 1000:.0f} ms; under -n each xdist worker runs its groups one at a "
+        "time, so the combined contender measures -n alone (see docs/performance.md's how-to)."
+    )
 
 
 def memory_rows(ctx: Context, results: Results) -> None:
@@ -422,6 +474,7 @@ RUNNERS: dict[str, Callable[[Context, Results], None]] = {
     "collect": scenario_collect,
     "startup": scenario_startup,
     "parallel": scenario_parallel,
+    "latency": scenario_latency,
     "long": scenario_long,
 }
 
@@ -532,6 +585,33 @@ fixed part and a part per transaction, which the floors do not pay:
 The notes under the results give the store's share measured in this run. Against Tavern
 and the published figures of Newman and Step CI the store-on figures stand as they are.
 
+## A 20-minute suite in one minute
+
+A suite against a real API spends its time waiting: at 100 ms an answer, 1,000 groups of five
+steps are 500 s of waiting and a few seconds of work. Three ways to wait less:
+
+- **`--orbit-concurrency N`** (ini `orbit_concurrency`): one pytest process, up to N group
+  instances at once on a thread pool, each group's steps in order on its own session; pytest
+  still reports the steps one by one, in order, as a serial run would, and stores the same
+  rows. It costs no start-up and little memory (threads, not processes), and it wins
+  whenever the time is latency: the **latency** rows above. Start with 8–32 and raise it
+  while the run gets faster and the API stays healthy.
+- **`-n N`** (pytest-xdist): N processes, each running whole groups one at a time. It wins
+  when the time is CPU: big bodies, heavy schemas, many Python tests beside the case
+  files, a machine with cores to spare. Each worker costs its start-up and its memory.
+- **both**: not yet: under `-n` each xdist worker runs its groups one at a time, and the
+  header of the run says so (a worker has no public view of the work queued for it). Use
+  concurrency on its own against a slow API, xdist on its own for CPU-heavy suites.
+
+What it does to the API under test: N groups at once are N clients at once, N connections
+and N times the request rate of a serial run, the load a small staging server may not be
+sized for (rate limits answer 429, connection pools run dry, timeouts appear that a serial
+run never saw). Groups that share state (one account, one cart) or that must not overlap
+with anything (a migration, a reset) belong in `parallel: false` groups: those run alone,
+with no other group in flight. The hooks and template functions of groups that run ahead
+are called on the pool's worker threads ([options](reference/options.md#concurrency)), so
+they must be safe to call from several threads at once.
+
 ## What each scenario runs
 
 - **chain**: one group of {sizes.chain[0]} and one of {sizes.chain[1]} chained steps: each
@@ -553,6 +633,10 @@ and the published figures of Newman and Step CI the store-on figures stand as th
 - **parallel**: {sizes.parallel_groups} groups × {sizes.parallel_steps} steps against a
   server that waits {sizes.parallel_latency * 1000:.0f} ms before each answer, `-n 0`
   against `-n {sizes.parallel_workers}`.
+- **latency**: {sizes.latency_groups} groups × {sizes.parallel_steps} chained steps against
+  the same slow server: `-n 0`, `-n {sizes.parallel_workers}`, `--orbit-concurrency
+  {sizes.latency_width}` and both together, all storing their results; the stored step rows
+  of every run are compared (they must be identical), and the largest peak RSS is noted.
 - **long**: one group of {sizes.long_group[0]} and one of {sizes.long_group[1]} chained steps
   (the chain's files, store on); the figure is the per-step cost of the larger over the
   smaller, which stays near 1 when nothing grows with the length of one group.

@@ -190,6 +190,8 @@ EFFECT_TESTS = {
     "--orbit-shard": "test_shard.py::test_the_shards_split_the_groups_whole_and_without_overlap",
     "--orbit-replay": "test_chaining.py::test_orbit_replay_skip_runs_the_selected_step_only",
     "orbit_replay": "test_options.py::test_the_ini_key_orbit_replay_skips_the_earlier_steps",
+    "--orbit-concurrency": "test_concurrency.py::test_the_command_line_wins_over_the_ini_key",
+    "orbit_concurrency": "test_concurrency.py::test_up_to_n_groups_overlap_and_never_more_with_the_ini_key",
 }
 
 

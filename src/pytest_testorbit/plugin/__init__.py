@@ -12,6 +12,7 @@ import pytest
 
 from . import (
     collect,
+    concurrency,
     gcfreeze,
     hookspecs,
     junit,
@@ -54,4 +55,5 @@ _FEATURES: tuple[tuple[str, Any], ...] = (
     ("orbit-selection", selection),  # whole suite or part of it, for the store
     ("orbit-parallel", parallel),  # registers its xdist hooks only where xdist is loaded
     ("orbit-results", results),  # the store writer; on the controller only
+    ("orbit-concurrency", concurrency),  # --orbit-concurrency: groups on a thread pool
 )

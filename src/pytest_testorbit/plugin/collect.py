@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ..cases.model import Group, Step
     from ..runner import GroupRun, StepRun
     from ..runner.http import Sent
+    from .concurrency import GroupAhead
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -76,6 +77,7 @@ class GroupNode(pytest.Collector):
         self.next_index = 0  # steps before this one ran (as items or as replays)
         self.blocked_by: str | None = None
         self.planned: list[str] = []  # ids of this group's steps selected in this session
+        self.ahead: GroupAhead | None = None  # its steps run on a worker thread (concurrency)
 
     def collect(self) -> Iterator[pytest.Item]:
         for index, step in enumerate(self.group.steps):
@@ -85,9 +87,11 @@ class GroupNode(pytest.Collector):
         return self.path, self.group.line - 1, self.name
 
     def setup(self) -> None:
-        self.next_index, self.blocked_by = 0, None
+        if self.ahead is None:  # a worker thread has begun the group already otherwise
+            self.next_index, self.blocked_by = 0, None
 
     def teardown(self) -> None:
+        self.ahead = None
         if self.run is not None:
             self.run.close()
             self.run = None
@@ -118,6 +122,7 @@ class GroupNode(pytest.Collector):
             self.run = GroupRun(
                 orbit.loader.templates, orbit.environment, self.group.variables, self.row, extra
             )
+            self.run.stop = self.ahead.stop if self.ahead is not None else None
         return self.run
 
 
@@ -142,6 +147,12 @@ class StepItem(pytest.Item):
         return self.path, self.step.line - 1, f"{self.parent.name}::{self.step.id}"
 
     def setup(self) -> None:
+        if self.parent.ahead is not None:
+            self.parent.ahead.hand_over(self, "setup")
+        else:
+            self.run_setup()
+
+    def run_setup(self) -> None:
         from ..runner import StepSkipped, run_step
 
         node = self.parent
@@ -174,6 +185,12 @@ class StepItem(pytest.Item):
         pytest.skip(reason)
 
     def runtest(self) -> None:
+        if self.parent.ahead is not None:
+            self.parent.ahead.hand_over(self, "call")
+        else:
+            self.run_call()
+
+    def run_call(self) -> None:
         from ..runner import StepSkipped, run_step
 
         node = self.parent

@@ -18,6 +18,7 @@ def pytest_orbit_template_globals(config: pytest.Config) -> dict[str, Any] | Non
 
     and in a case file: ``json: {email: "{{ fresh_email() }}"}``. Functions run inside the
     sandbox: this is the way to bring Python into templates; nothing is ever ``eval``-ed.
+    Under ``--orbit-concurrency`` they are called on the pool's worker threads.
     """
 
 
@@ -36,4 +37,5 @@ def pytest_orbit_group_variables(
     These variables come after the environment's and before the group's own ``variables:``,
     so a case file can build on them. pytest fixtures are not offered to case files: pytest
     has no public way to give fixtures to items that are not Python functions.
+    Under ``--orbit-concurrency`` it is called on the worker thread that runs the group.
     """

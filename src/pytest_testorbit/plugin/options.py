@@ -51,6 +51,11 @@ OPTIONS = (
         "What a step run alone does about its earlier steps: run them as setup, or skip them",
         "run|skip",
     ),
+    Option(
+        "--orbit-concurrency",
+        "Group instances whose steps run at the same time in this process (default 1)",
+        "N",
+    ),
 )
 
 
@@ -88,6 +93,17 @@ def replay_mode(config: pytest.Config) -> str:
             f"--orbit-replay: {value!r} is not one of: {', '.join(REPLAY_CHOICES)}"
         )
     return value
+
+
+def concurrency(config: pytest.Config) -> int:
+    """``--orbit-concurrency N``: how many group instances run at once; 1 is serial."""
+    value = get(config, "orbit_concurrency") or "1"
+    if not value.strip().isdigit() or int(value) < 1:
+        raise pytest.UsageError(
+            f"--orbit-concurrency: {value!r} is not a whole number of 1 or more "
+            "(1 runs one group at a time; try 8 or 32 against a slow API)"
+        )
+    return int(value)
 
 
 _SHARD = re.compile(r"\A(\d+)/(\d+)\Z")

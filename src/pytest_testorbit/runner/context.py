@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,10 @@ from ..cases.model import Value
 from ..cases.project import Environment
 from ..expr.secrets import MASK, Secrets
 from ..expr.templating import Templates
+
+
+class RunStopped(Exception):  # control flow, not an error
+    """The run is stopping (``-x``, Ctrl-C): a request not yet sent is never sent."""
 
 
 class GroupRun:
@@ -44,6 +49,9 @@ class GroupRun:
             for name, value in layer.items():
                 self.set(name, value(self.variables))
         self._session: requests.Session | None = None
+        # Set when the run stops while this group runs on a worker thread
+        # (--orbit-concurrency): checked before every request.
+        self.stop: threading.Event | None = None
 
     def set(self, name: str, value: Any, *, secret: bool = False) -> None:
         """Set a variable; a secret one (``secrets:``, ``extract ... secret: true``) is

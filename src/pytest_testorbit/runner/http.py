@@ -13,7 +13,7 @@ import requests
 from ..cases.model import RequestSpec
 from ..cases.paths import OutsideProject, resolve_inside
 from ..errors import TemplateRenderError
-from .context import GroupRun
+from .context import GroupRun, RunStopped
 
 DEFAULT_TIMEOUT = 30.0  # seconds; requests would otherwise wait forever
 
@@ -133,6 +133,8 @@ def send(spec: RequestSpec, run: GroupRun) -> Sent:
             return Sent(method, url, None, None, 0.0, f"refused to upload file {exc}")
         session = run.session
         _remember_credentials(run, url, arguments)
+        if run.stop is not None and run.stop.is_set():
+            raise RunStopped(f"{method} {url} not sent: the run is stopping")
         started = time.perf_counter()
         try:
             response = session.request(method, url, **arguments)
