@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ..cases.project import CASE_SUFFIXES
 from ..errors import CaseFileError, OrbitError, ReplayFailed, StepFailed
 from ..outcomes import BLOCKED, SKIPPED, display_id
 from .longrepr import failure_repr
@@ -26,12 +25,6 @@ if TYPE_CHECKING:
     from ..cases.model import Group, Step
     from ..runner import GroupRun, StepRun
     from ..runner.http import Sent
-
-
-def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    if file_path.name.endswith(CASE_SUFFIXES):
-        return CaseFile.from_parent(parent, path=file_path)
-    return None
 
 
 class CaseFile(pytest.File):

@@ -28,6 +28,7 @@ from ..outcomes import GroupOutcome, PhaseReport, RunInfo, StepReport
 from . import options
 from .reporting import phase_report
 from .selection import selection_of
+from .state import STARTED_KEY
 
 # Groups that finish within this many seconds of the last write wait for the next step report
 # after it and are written together, in one transaction: a transaction per group cost more
@@ -104,7 +105,7 @@ class Results:
         self.written: list[GroupOutcome] = []
         self.info: RunInfo | None = None
         self.status: str | None = None
-        self.started_at = datetime.now(timezone.utc)
+        self.started_at = config.stash.get(STARTED_KEY, None) or datetime.now(timezone.utc)
         self.enabled = not config.getoption("orbit_no_db", False)
         self.sink: Any = None  # store.sink.Sink, made on the first orbit report
         self.pending: list[dict[str, Any]] = []  # records not sent yet
