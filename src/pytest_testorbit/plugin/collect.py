@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     # The loader and runner bring Jinja2 and requests; they are imported when the first case
     # file is collected, so a run without case files starts as fast as plain pytest.
     from ..cases.model import Group, Step
+    from ..expr.secrets import Secrets
     from ..runner import GroupRun, StepRun
     from ..runner.http import Sent
 
@@ -66,6 +67,9 @@ class GroupNode(pytest.Collector):
         self.param_id = param_id
         self.row = row
         self.run: GroupRun | None = None
+        # The secrets of the last run, kept after its teardown: a failure reported for the
+        # teardown of the group's last step may still show the group's extracted values.
+        self.secrets: Secrets | None = None
         self.next_index = 0  # steps before this one ran (as items or as replays)
         self.blocked_by: str | None = None
         self.planned: list[str] = []  # ids of this group's steps selected in this session
@@ -78,10 +82,11 @@ class GroupNode(pytest.Collector):
         return self.path, self.group.line - 1, self.name
 
     def setup(self) -> None:
-        self.next_index, self.blocked_by = 0, None
+        self.next_index, self.blocked_by, self.secrets = 0, None, None
 
     def teardown(self) -> None:
         if self.run is not None:
+            self.secrets = self.run.secrets
             self.run.close()
             self.run = None
 
