@@ -123,6 +123,10 @@ class Results:
         if self.info is None:
             self.selection = selected
             self._start()
+        elif selected and not self.selection:
+            # The first report was a worker's crash, made on the controller without the
+            # selection: the run learns it from the first step report that has it.
+            self.selection = selected
         key = phase.group.key
         group = self.groups.get(key)
         if group is None or group.written:
@@ -157,8 +161,13 @@ class Results:
 
             # ``send`` has written or spooled the batch before it returns: the terminal
             # summary reports what was stored.
-            stop = f"stopped: {self.stopped}" if self.stopped else None
-            self._send(finish_record(self.info.id, self.status, _now(), partial=stop))
+            late = self.selection.get("run_partial") and not self.info.partial
+            reasons = (
+                (self.selection.get("selection") or "partial") if late else None,
+                f"stopped: {self.stopped}" if self.stopped else None,
+            )
+            partial = " ".join(reason for reason in reasons if reason) or None
+            self._send(finish_record(self.info.id, self.status, _now(), partial=partial))
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.info is None:
