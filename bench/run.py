@@ -50,7 +50,7 @@ class Sizes:
     collect_files: int = 1000
     collect_steps: int = 10
     collect_target: float = 1.5
-    startup_target: float = 0.1  # seconds of overhead
+    startup_target: float = 0.03  # seconds of overhead
     startup_rounds: int = 3  # start-up runs are short: this many times --repeat rounds
     parallel_groups: int = 40
     parallel_steps: int = 3

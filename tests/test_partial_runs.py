@@ -219,3 +219,28 @@ def test_orbit_db_upgrade_keeps_older_runs_as_full_runs(db_url, capsys):
     finally:
         store.close()
     assert (run.id, run.partial, run.selection) == ("r-old", False, None)
+
+
+CRASH_FIRST_CONFTEST = """
+import os
+from pathlib import Path
+
+def pytest_runtest_setup(item):
+    # The worker dies before it sends any report: the run's first report is xdist's crash report.
+    marker = Path(__file__).with_name("crashed")
+    if not marker.exists():
+        marker.write_text("x")
+        os._exit(1)
+"""
+
+
+def test_a_run_whose_first_report_is_a_worker_crash_is_still_stored_as_partial(suite):
+    suite.makeconftest(CRASH_FIRST_CONFTEST)
+    suite.makefile(
+        ".orbit.yaml",
+        other='steps:\n  - {name: only, request: {method: GET, url: "http://127.0.0.1:9/"}}\n',
+    )
+    result = suite.runpytest_subprocess(*ARGS, "-n", "1", "-k", "checkout or login")
+    result.stdout.fnmatch_lines(["*worker 'gw0' crashed while running*"])
+    (run,) = runs_of(suite)
+    assert (run.partial, run.selection) == (True, "-k checkout or login")

@@ -286,3 +286,39 @@ def test_a_group_secret_is_masked_with_its_session_secrets_longest_first() -> No
     assert session.mask("abcd-efgh") == "***-efgh"  # the group's token is not the session's
     session.add("later-1")
     assert group.mask("later-1") == "***"
+
+
+TEARDOWN_CONFTEST = f"""
+import pytest
+
+@pytest.hookimpl(trylast=True)  # after pytest tore the group down with its last step
+def pytest_runtest_teardown(item):
+    if item.name == "profile":
+        raise RuntimeError("cleanup failed for {HIDDEN}")
+"""
+
+
+def test_a_failing_teardown_of_a_groups_last_step_is_masked_with_the_groups_secrets(orbit):
+    orbit.httpserver.expect_request("/login").respond_with_json({"key": HIDDEN})
+    orbit.httpserver.expect_request("/profile").respond_with_json({"ok": True})
+    orbit.pytester.makeconftest(TEARDOWN_CONFTEST)
+    orbit.case(
+        "k.orbit.yaml",
+        """
+        steps:
+          - name: log in
+            request: {method: POST, url: /login}
+            extract: {key: {json: $.key, secret: true}}
+          - name: profile
+            request: {method: GET, url: /profile}
+        """,
+    )
+    result = orbit.run("-rE")
+    result.assert_outcomes(passed=2, errors=1)
+    assert HIDDEN not in orbit.text(result)
+    result.stdout.fnmatch_lines(
+        [
+            "E *RuntimeError: cleanup failed for ***",
+            "ERROR k.orbit.yaml::k::profile - RuntimeError: cleanup failed for ***",
+        ]
+    )

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import textwrap
 import time
 
 import pytest
@@ -15,16 +14,6 @@ from pytest_testorbit.plugin.shard import SERIAL_SHARE, assign
 from store_servers import database_url
 
 TIMEOUT = 180  # seconds for one pytest subprocess
-
-RESULTS_CONFTEST = """
-    from pytest_testorbit.plugin import results
-
-    def pytest_sessionstart(session):
-        # Stores results even where plugin.py does not register the results module yet.
-        config, name = session.config, results.PLUGIN_NAME
-        if not hasattr(config, "workerinput") and not config.pluginmanager.has_plugin(name):
-            config.pluginmanager.register(results.Results(config), name)
-"""
 
 
 def group(name: str, steps: int, *, parallel: bool = True) -> str:
@@ -140,7 +129,6 @@ def test_durations_in_the_store_balance_the_shards(orbit):
     orbit.case("slow.orbit.yaml", group("slow", 1))
     for name in ("a", "b", "c"):
         orbit.case(f"{name}.orbit.yaml", group(name, 2))
-    orbit.pytester.makeconftest(textwrap.dedent(RESULTS_CONFTEST))
     db = f"--orbit-db=sqlite:///{orbit.pytester.path / 'results.db'}"
 
     def run(*args: str) -> pytest.RunResult:
@@ -176,7 +164,6 @@ def test_two_shards_of_one_run_key_write_one_run_into_postgresql_at_once(api, tm
         for name in ("a", "b", "c", "d", "e", "f"):
             api.case(f"{name}.orbit.yaml", group(name, 3))
         api.case("s.orbit.yaml", group("s", 2, parallel=False))
-        api.pytester.makeconftest(textwrap.dedent(RESULTS_CONFTEST))
         base = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly"]
         common = [f"--orbit-db={url}", "--orbit-run-key=pipeline-42", "-n", "2"]
         shards = [

@@ -26,7 +26,7 @@ from .model import (
     Value,
 )
 from .paths import resolve_inside
-from .project import CASE_SUFFIXES
+from .project_path import CASE_SUFFIXES
 from .reader import Keys, _kind
 from .request import RequestReader
 from .slugs import FORBIDDEN, is_valid_id, slugify

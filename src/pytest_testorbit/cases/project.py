@@ -12,13 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import did_you_mean
+from .project_path import PROJECT_FILE
 
 if TYPE_CHECKING:
     from ..expr.templating import Templates
     from .project_file import ProjectReader
 
-PROJECT_FILE = "orbit.yaml"
-CASE_SUFFIXES = (".orbit.yaml", ".orbit.yml")
 WEBHOOK_KINDS = ("slack", "dingtalk", "feishu", "wecom", "json")
 
 _PROJECT_KEYS = ("project", "default_env", "database", "environments", "notify", "trusted_paths")
@@ -110,20 +109,6 @@ class Project:
             raise UsageError(
                 f"unknown environment '{chosen}'{where}.{extra} Known environments: {known}"
             ) from None
-
-
-def find_project_file(rootdir: Path, first_path: Path | None = None) -> Path | None:
-    """orbit.yaml at the rootdir, else the nearest one above the first collected path."""
-    candidate = rootdir / PROJECT_FILE
-    if candidate.is_file():
-        return candidate
-    if first_path is not None:
-        start = first_path if first_path.is_dir() else first_path.parent
-        for folder in (start, *start.parents):
-            candidate = folder / PROJECT_FILE
-            if candidate.is_file():
-                return candidate
-    return None
 
 
 def load_project(path: Path | None, *, default_root: Path | None = None) -> Project:

@@ -17,11 +17,11 @@ from .project import (
     _NOTIFY_KEYS,
     _PROJECT_KEYS,
     _WEBHOOK_KEYS,
-    PROJECT_FILE,
     WEBHOOK_KINDS,
     Environment,
     Project,
 )
+from .project_path import PROJECT_FILE
 from .reader import LineReader
 from .yamlsrc import LineDict, load_documents, plain
 

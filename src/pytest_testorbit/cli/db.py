@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..cases.project import PROJECT_FILE, load_project
+from ..cases.project import load_project
+from ..cases.project_path import PROJECT_FILE
 from ..store import url as store_url
 
 

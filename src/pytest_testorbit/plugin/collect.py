@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ..cases.project import CASE_SUFFIXES
 from ..errors import CaseFileError, OrbitError, ReplayFailed, StepFailed
 from ..outcomes import BLOCKED, SKIPPED, display_id
 from .longrepr import failure_repr
@@ -24,15 +23,10 @@ if TYPE_CHECKING:
     # The loader and runner bring Jinja2 and requests; they are imported when the first case
     # file is collected, so a run without case files starts as fast as plain pytest.
     from ..cases.model import Group, Step
+    from ..expr.secrets import Secrets
     from ..runner import GroupRun, StepRun
     from ..runner.http import Sent
     from .concurrency import GroupAhead
-
-
-def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    if file_path.name.endswith(CASE_SUFFIXES):
-        return CaseFile.from_parent(parent, path=file_path)
-    return None
 
 
 class CaseFile(pytest.File):
@@ -74,6 +68,9 @@ class GroupNode(pytest.Collector):
         self.param_id = param_id
         self.row = row
         self.run: GroupRun | None = None
+        # The secrets of the last run, kept after its teardown: a failure reported for the
+        # teardown of the group's last step may still show the group's extracted values.
+        self.secrets: Secrets | None = None
         self.next_index = 0  # steps before this one ran (as items or as replays)
         self.blocked_by: str | None = None
         self.planned: list[str] = []  # ids of this group's steps selected in this session
@@ -87,12 +84,14 @@ class GroupNode(pytest.Collector):
         return self.path, self.group.line - 1, self.name
 
     def setup(self) -> None:
+        self.secrets = None
         if self.ahead is None:  # a worker thread has begun the group already otherwise
             self.next_index, self.blocked_by = 0, None
 
     def teardown(self) -> None:
         self.ahead = None
         if self.run is not None:
+            self.secrets = self.run.secrets
             self.run.close()
             self.run = None
 

@@ -16,7 +16,7 @@ from collections.abc import Generator
 
 import pytest
 
-from .collect import StepItem
+from .state import CASE_FILES_KEY
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -26,7 +26,13 @@ def pytest_collection(session: pytest.Session) -> Generator[None, None, None]:
     try:
         yield
     finally:
-        if any(isinstance(item, StepItem) for item in getattr(session, "items", ())):
+        if session.config.stash.get(CASE_FILES_KEY, False) and _has_steps(session):
             gc.freeze()
         if was_enabled:
             gc.enable()
+
+
+def _has_steps(session: pytest.Session) -> bool:
+    from .collect import StepItem  # loaded already: a case file was collected
+
+    return any(isinstance(item, StepItem) for item in getattr(session, "items", ()))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from ..cases.project import CASE_SUFFIXES
+from ..cases.project_path import CASE_SUFFIXES
 from .session import SESSION_KEY
 
 if TYPE_CHECKING:

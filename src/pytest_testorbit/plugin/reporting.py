@@ -64,7 +64,13 @@ def pytest_runtest_makereport(
         # Anything else that failed (a user's hook raised, say): what pytest prints, puts in
         # JUnit XML and ships from xdist workers, masked by value. A step's own FailureRepr
         # was masked by the runner when it was made.
-        report.longrepr = mask_longrepr(report.longrepr, _secrets(item))
+        secrets = _secrets(item)
+        masked = mask_longrepr(report.longrepr, secrets)
+        if masked is not report.longrepr:  # keep the exception's line in the short summary
+            crash = getattr(report.longrepr, "reprcrash", None)
+            line = secrets.mask(crash.message) if crash is not None else masked.partition("\n")[0]
+            masked = failure_repr(masked, line, str(item.path), item.step.line)
+        report.longrepr = masked
     setattr(report, REPORT_ATTRIBUTE, step_phase(item, report, excinfo).to_json())
 
 
@@ -119,11 +125,13 @@ def step_phase(item: StepItem, report: pytest.TestReport, excinfo: Any) -> Phase
 
 
 def _secrets(item: StepItem) -> Secrets:
-    """The group's secrets while it runs; the session's once it is torn down."""
-    run = item.parent.run
-    return (
-        run.secrets if run is not None else item.config.stash[SESSION_KEY].project.templates.secrets
-    )
+    """The group's secrets (with the session's), also in the report of its last teardown."""
+    node = item.parent
+    if node.run is not None:
+        return node.run.secrets
+    if node.secrets is not None:  # torn down: the report of the teardown that closed it
+        return node.secrets
+    return item.config.stash[SESSION_KEY].project.templates.secrets
 
 
 def mask_longrepr(longrepr: Any, secrets: Secrets) -> Any:

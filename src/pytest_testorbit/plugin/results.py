@@ -28,6 +28,7 @@ from ..outcomes import GroupOutcome, PhaseReport, RunInfo, StepReport
 from . import options
 from .reporting import phase_report
 from .selection import selection_of
+from .state import STARTED_KEY
 
 # Groups that finish within this many seconds of the last write wait for the next step report
 # after it and are written together, in one transaction: a transaction per group cost more
@@ -104,7 +105,7 @@ class Results:
         self.written: list[GroupOutcome] = []
         self.info: RunInfo | None = None
         self.status: str | None = None
-        self.started_at = datetime.now(timezone.utc)
+        self.started_at = config.stash.get(STARTED_KEY, None) or datetime.now(timezone.utc)
         self.enabled = not config.getoption("orbit_no_db", False)
         self.sink: Any = None  # store.sink.Sink, made on the first orbit report
         self.pending: list[dict[str, Any]] = []  # records not sent yet
@@ -122,6 +123,10 @@ class Results:
         if self.info is None:
             self.selection = selected
             self._start()
+        elif selected and not self.selection:
+            # The first report was a worker's crash, made on the controller without the
+            # selection: the run learns it from the first step report that has it.
+            self.selection = selected
         key = phase.group.key
         group = self.groups.get(key)
         if group is None or group.written:
@@ -156,8 +161,13 @@ class Results:
 
             # ``send`` has written or spooled the batch before it returns: the terminal
             # summary reports what was stored.
-            stop = f"stopped: {self.stopped}" if self.stopped else None
-            self._send(finish_record(self.info.id, self.status, _now(), partial=stop))
+            late = self.selection.get("run_partial") and not self.info.partial
+            reasons = (
+                (self.selection.get("selection") or "partial") if late else None,
+                f"stopped: {self.stopped}" if self.stopped else None,
+            )
+            partial = " ".join(reason for reason in reasons if reason) or None
+            self._send(finish_record(self.info.id, self.status, _now(), partial=partial))
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.info is None:

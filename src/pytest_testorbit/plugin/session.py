@@ -7,26 +7,31 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from ..cases.project import Environment, Project, find_project_file, load_project
-from ..errors import OrbitError
+from ..cases.project_path import find_project_file
 from . import options
 from .state import ENV_NAME_KEY, PROJECT_KEY
 
 if TYPE_CHECKING:
     from ..cases.loader import CaseLoader
+    from ..cases.project import Environment, Project
 
 SESSION_KEY = pytest.StashKey["OrbitSession"]()
 
 
 class OrbitSession:
-    """Made at configure time; the expensive parts (environment, loader) on first use."""
+    """Made by the hub at configure time (with orbit.yaml) or at the first case file.
+
+    The expensive parts (environment, loader) are made on first use.
+    """
 
     def __init__(self, config: pytest.Config) -> None:
+        # Imported here: the hub makes a session only once a run has case files or orbit.yaml.
+        from ..cases.project import load_project
+        from ..errors import OrbitError
+
         self.config = config
         try:
-            path = options.config_path(config) or find_project_file(
-                config.rootpath, _first_path(config)
-            )
+            path = project_file(config)
             self.project: Project = load_project(path, default_root=config.rootpath)
         except OrbitError as exc:
             raise pytest.UsageError(str(exc)) from None
@@ -43,6 +48,8 @@ class OrbitSession:
         if chosen is None:
             return names[0] if len(names) == 1 else "default"
         if chosen not in names:
+            from ..errors import OrbitError
+
             try:
                 self.project.environment(chosen)  # raises with the known names
             except OrbitError as exc:
@@ -94,6 +101,11 @@ class OrbitSession:
             return path.resolve().relative_to(self.project.root.resolve()).as_posix()
         except ValueError:
             return self.relative(path)
+
+
+def project_file(config: pytest.Config) -> Path | None:
+    """The run's orbit.yaml: ``--orbit-config`` (or its ini key), else the one found."""
+    return options.config_path(config) or find_project_file(config.rootpath, _first_path(config))
 
 
 def _first_path(config: pytest.Config) -> Path | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import pytest
@@ -11,3 +12,5 @@ if TYPE_CHECKING:
 
 PROJECT_KEY: pytest.StashKey[Project] = pytest.StashKey()
 ENV_NAME_KEY: pytest.StashKey[str] = pytest.StashKey()
+STARTED_KEY: pytest.StashKey[datetime] = pytest.StashKey()  # when the hub was configured
+CASE_FILES_KEY: pytest.StashKey[bool] = pytest.StashKey()  # True once a case file is collected

@@ -20,8 +20,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..cases.project import PROJECT_FILE, Project, load_project
-from ..errors import OrbitError, UsageError
+from ..cases.project import Project, load_project
+from ..cases.project_path import PROJECT_FILE
+from ..errors import OrbitError, UsageError, did_you_mean
 from ..store import url as store_url
 from . import service, spec
 from .service import ScheduleView
