@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..cases.project import Project, load_project
 from ..cases.project_path import PROJECT_FILE
-from ..errors import OrbitError, UsageError, did_you_mean
+from ..errors import OrbitError, UsageError
 from ..store import url as store_url
 from . import service, spec
 from .service import ScheduleView
