@@ -59,6 +59,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[STARTED_KEY] = datetime.now(timezone.utc)  # the run starts now, not later
     options.replay_mode(config)  # a bad value is a usage error in every run
+    options.concurrency(config)
     _register(config, _ALWAYS)
     if any("::" in arg for arg in config.args):
         _register(config, _NODE_ARGS)
