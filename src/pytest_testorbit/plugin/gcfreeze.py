@@ -5,10 +5,9 @@ until the session ends. The collector would walk them again and again, during co
 on every later collection pass while the steps run. Measured (docs/performance.md, "The
 garbage collector"): without the pause, collecting 10,000 steps makes about a thousand passes
 (a fifth of its CPU time); without the freeze, the collector's time while 2000 chained steps
-run about doubles. So the collector
-is paused while pytest collects and, when case files were collected, what collection built
-is frozen (``gc.freeze``: moved where the collector never looks). Objects made later, by the
-steps and by other tests, are collected as usual.
+run about doubles. So the collector is paused while pytest collects and, when case files
+were collected, what collection built is frozen (``gc.freeze``: moved where the collector
+never looks). Objects made later, by the steps and by other tests, are collected as usual.
 
 All of it is undone: the collector runs again after collection as it did before, and at
 ``pytest_unconfigure`` the frozen objects go back to the collector (``gc.unfreeze``) and the
