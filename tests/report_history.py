@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from pytest_testorbit.outcomes import GroupOutcome, RunInfo, StepReport
+from pytest_testorbit.outcomes import GroupIdentity, GroupOutcome, RunInfo, StepReport
 from pytest_testorbit.store import open_store
 from pytest_testorbit.store.records import finish_record, group_record, run_record
 from pytest_testorbit.store.writer import apply
@@ -43,15 +43,15 @@ def steps(*outcomes: str) -> list[StepReport]:
 
 
 def group(group_id: str, *outcomes: str, param: str = "") -> GroupOutcome:
-    return GroupOutcome(
+    identity = GroupIdentity(
         f"orders/{group_id}.orbit.yaml",
         group_id,
         param,
         title=f"{group_id.title()} <flow>",
         owners=["alice@example.com"],
         tags=["smoke"],
-        steps=steps(*outcomes),
     )
+    return GroupOutcome(identity, steps=steps(*outcomes))
 
 
 # run index -> groups of that run. checkout flips; login is steady; search skips everything.

@@ -251,3 +251,32 @@ def test_collection_order_follows_sorted_files_and_file_order(orbit):
     result.stdout.fnmatch_lines(
         ["a.orbit.yaml::a::ping", "b.orbit.yaml::b::z", "b.orbit.yaml::b::a"]
     )
+
+
+def test_tags_of_every_file_need_no_marker_line_and_strict_markers_still_catches_typos(orbit):
+    orbit.httpserver.expect_request("/one").respond_with_json({})
+    orbit.write("pytest.ini", "[pytest]\nmarkers =\n    orders: declared by hand\n")
+    orbit.case(
+        "a.orbit.yaml",
+        """
+        tags: [smoke, orders]
+        steps:
+          - name: one
+            request: {method: GET, url: /one}
+        """,
+    )
+    orbit.case(
+        "b.orbit.yaml",
+        """
+        tags: smoke
+        steps:
+          - name: one
+            request: {method: GET, url: /one}
+        """,
+    )
+    result = orbit.run("-m", "smoke and not orders", "--strict-markers", "-v")
+    result.stdout.fnmatch_lines(["b.orbit.yaml::b::one PASSED*"])
+    result.assert_outcomes(passed=1, deselected=1)
+    orbit.write("test_typo.py", "import pytest\n\n\n@pytest.mark.smok\ndef test_x():\n    pass\n")
+    result = orbit.run("--strict-markers", "--collect-only")
+    result.stdout.fnmatch_lines(["*'smok' not found in `markers` configuration option*"])

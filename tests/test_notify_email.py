@@ -11,12 +11,13 @@ from pytest_testorbit.errors import UsageError
 from pytest_testorbit.notify.dispatch import Notifier
 from pytest_testorbit.notify.email import parse_smtp_url
 from pytest_testorbit.notify.message import RunSummary
-from pytest_testorbit.outcomes import GroupOutcome, StepReport
+from pytest_testorbit.outcomes import GroupIdentity, GroupOutcome, StepReport
 
 
 def outcome(group_id: str, owners: list[str], *results: str) -> GroupOutcome:
     steps = [StepReport(f"s{i}", i, f"s{i}", result) for i, result in enumerate(results)]
-    return GroupOutcome(f"{group_id}.orbit.yaml", group_id, "", owners=owners, steps=steps)
+    identity = GroupIdentity(f"{group_id}.orbit.yaml", group_id, "", owners=owners)
+    return GroupOutcome(identity, steps=steps)
 
 
 def run_summary() -> RunSummary:

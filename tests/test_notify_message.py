@@ -13,7 +13,7 @@ from pytest_testorbit.notify.message import (
     subject,
     text_body,
 )
-from pytest_testorbit.outcomes import GroupOutcome, StepReport
+from pytest_testorbit.outcomes import GroupIdentity, GroupOutcome, StepReport
 
 
 def group(group_id: str, outcomes: list[str], owners: list[str]) -> GroupOutcome:
@@ -21,9 +21,8 @@ def group(group_id: str, outcomes: list[str], owners: list[str]) -> GroupOutcome
         StepReport(step_id=f"step-{i}", order=i, name=f"step {i}", outcome=outcome)
         for i, outcome in enumerate(outcomes)
     ]
-    return GroupOutcome(
-        file=f"{group_id}.orbit.yaml", group_id=group_id, param_id="", owners=owners, steps=steps
-    )
+    identity = GroupIdentity(f"{group_id}.orbit.yaml", group_id, "", owners=owners)
+    return GroupOutcome(identity, steps=steps)
 
 
 def summary(*groups: GroupOutcome) -> RunSummary:
@@ -81,17 +80,17 @@ def test_a_run_without_results_says_none_were_recorded() -> None:
 def test_owners_from_the_groups_hear_only_about_their_own_groups() -> None:
     owners = ["alice@example.com", "bob@example.com", "carol@example.com"]
     mapping = groups_by_owner([CHECKOUT, LOGIN, SEARCH], owners, owners_from_groups=True)
-    assert [g.group_id for g in mapping["alice@example.com"]] == ["checkout", "login"]
-    assert [g.group_id for g in mapping["bob@example.com"]] == ["login"]
-    assert [g.group_id for g in mapping["carol@example.com"]] == ["search"]
+    assert [g.identity.group_id for g in mapping["alice@example.com"]] == ["checkout", "login"]
+    assert [g.identity.group_id for g in mapping["bob@example.com"]] == ["login"]
+    assert [g.identity.group_id for g in mapping["carol@example.com"]] == ["search"]
 
 
 def test_owners_named_on_the_schedule_hear_about_every_group() -> None:
     mapping = groups_by_owner(
         [CHECKOUT, SEARCH], ["ops@example.com", "alice@example.com"], owners_from_groups=False
     )
-    assert [g.group_id for g in mapping["ops@example.com"]] == ["checkout", "search"]
-    assert [g.group_id for g in mapping["alice@example.com"]] == ["checkout", "search"]
+    assert [g.identity.group_id for g in mapping["ops@example.com"]] == ["checkout", "search"]
+    assert [g.identity.group_id for g in mapping["alice@example.com"]] == ["checkout", "search"]
 
 
 def test_the_html_escapes_every_value() -> None:

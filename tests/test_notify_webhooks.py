@@ -23,7 +23,7 @@ from pytest_testorbit.notify.webhooks import (
     dingtalk_sign,
     feishu_sign,
 )
-from pytest_testorbit.outcomes import GroupOutcome, StepReport
+from pytest_testorbit.outcomes import GroupIdentity, GroupOutcome, StepReport
 
 CLOCK = 1_700_000_000.123  # a fixed time.time()
 SECRET = "SEC0123456789abcdef"
@@ -31,9 +31,8 @@ SECRET = "SEC0123456789abcdef"
 
 def summary() -> RunSummary:
     steps = [StepReport("login", 0, "login", "passed"), StepReport("pay", 1, "pay", "failed")]
-    group = GroupOutcome(
-        "checkout.orbit.yaml", "checkout", "", owners=["a@example.com"], steps=steps
-    )
+    identity = GroupIdentity("checkout.orbit.yaml", "checkout", "", owners=["a@example.com"])
+    group = GroupOutcome(identity, steps=steps)
     return RunSummary(
         run_id="run-9",
         project="shop",

@@ -11,9 +11,9 @@ import pytest
 
 import store_servers
 from pytest_testorbit.cli import main
-from pytest_testorbit.outcomes import GroupOutcome, RunInfo, StepReport
+from pytest_testorbit.outcomes import GroupIdentity, GroupOutcome, RunInfo, StepReport
 from pytest_testorbit.store import open_store, queries, spool
-from pytest_testorbit.store.records import finish_record, group_record, run_record
+from pytest_testorbit.store.records import finish_record, group_outcome, group_record, run_record
 from pytest_testorbit.store.sink import Sink
 
 # The database fixtures, one fresh database per test on each backend.
@@ -30,7 +30,7 @@ def run_info() -> RunInfo:
 
 def outcome(group_id: str, *results: str) -> GroupOutcome:
     steps = [StepReport(f"s{i}", i, f"s{i}", result) for i, result in enumerate(results)]
-    return GroupOutcome(f"{group_id}.orbit.yaml", group_id, "", steps=steps)
+    return GroupOutcome(GroupIdentity(f"{group_id}.orbit.yaml", group_id, ""), steps=steps)
 
 
 def test_an_unreachable_store_sends_the_run_to_the_spool(tmp_path: Path) -> None:
@@ -180,3 +180,23 @@ def test_a_record_of_an_unknown_kind_is_refused(sqlite_url: str) -> None:
     with pytest.raises(StoreError, match="unknown record kind 'nonsense'"):
         apply(store, {"kind": "nonsense"})
     store.close()
+
+
+def test_a_group_record_is_one_flat_mapping_that_reads_back_equal() -> None:
+    identity = GroupIdentity("orders/pay.orbit.yaml", "pay", "abc", "Pay", ["a@x.com"], ["smoke"])
+    steps = [StepReport("s0", 0, "s0", "passed", duration=0.5, status_code=200)]
+    outcome = GroupOutcome(identity, steps, duration=0.5, worker="gw1", partial=True)
+    record = json.loads(json.dumps(group_record("run-1", outcome, NOW)))
+    group = record["group"]
+    assert (group["file"], group["group_id"], group["param_id"]) == identity.key
+    assert (group["title"], group["owners"], group["tags"]) == ("Pay", ["a@x.com"], ["smoke"])
+    assert (group["duration"], group["worker"], group["partial"]) == (0.5, "gw1", True)
+    assert group_outcome(record) == outcome
+
+
+def test_a_group_record_of_an_earlier_version_without_parallel_still_reads() -> None:
+    identity = GroupIdentity("pay.orbit.yaml", "pay", "")
+    record = group_record("run-1", GroupOutcome(identity, [StepReport("s0", 0, "s0")]), NOW)
+    del record["group"]["parallel"]
+    record["group"]["retired_key"] = 1  # a key this version does not know is left out
+    assert group_outcome(record) == GroupOutcome(identity, [StepReport("s0", 0, "s0")])

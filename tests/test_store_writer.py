@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, inspect, select
 
 import store_servers
-from pytest_testorbit.outcomes import GroupOutcome, RunInfo, StepReport
+from pytest_testorbit.outcomes import GroupIdentity, GroupOutcome, RunInfo, StepReport
 from pytest_testorbit.store import open_store, queries
 from pytest_testorbit.store.models import CaseGroup, GroupResult, Run, RunShard, StepResult
 from pytest_testorbit.store.records import finish_record, group_record, run_record
@@ -51,13 +51,16 @@ def group(group_id: str, *outcomes: str, param: str = "", file: str = "") -> Gro
         )
         for i, outcome in enumerate(outcomes)
     ]
-    return GroupOutcome(
+    identity = GroupIdentity(
         file or f"orders/{group_id}.orbit.yaml",
         group_id,
         param,
         title=f"The {group_id} group",
         owners=["alice@example.com"],
         tags=["smoke"],
+    )
+    return GroupOutcome(
+        identity,
         steps=steps,
         duration=0.25 * len(steps),
         worker="gw0",
@@ -221,7 +224,7 @@ def test_a_case_group_keeps_one_identity_across_runs(db_url: str) -> None:
         run = info()
         apply(store, run_record(run))
         outcome = group("checkout", "passed", param="abc")
-        outcome.title = title
+        outcome.identity.title = title
         apply(store, group_record(run.id, outcome, T0))
         apply(store, group_record(run.id, group("checkout", "failed", param="xyz"), T0))
     with store.session() as session:

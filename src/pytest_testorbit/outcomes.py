@@ -81,6 +81,10 @@ class GroupIdentity:
     def key(self) -> tuple[str, str, str]:
         return self.file, self.group_id, self.param_id
 
+    @property
+    def display_id(self) -> str:
+        return display_id(self.group_id, self.param_id)
+
 
 @dataclass
 class PhaseReport:
@@ -111,12 +115,9 @@ class PhaseReport:
 
 @dataclass
 class GroupOutcome:
-    file: str  # the case file, relative to the project root, with forward slashes
-    group_id: str
-    param_id: str  # "" when the group is not parametrized, else "0", "1" or the given id
-    title: str = ""
-    owners: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
+    """A finished group instance: which one it was and its steps' reports, for the store."""
+
+    identity: GroupIdentity
     steps: list[StepReport] = field(default_factory=list)
     duration: float = 0.0
     worker: str | None = None
@@ -124,7 +125,7 @@ class GroupOutcome:
 
     @property
     def display_id(self) -> str:
-        return display_id(self.group_id, self.param_id)
+        return self.identity.display_id
 
     def count(self, outcome: str) -> int:
         return sum(1 for step in self.steps if step.outcome == outcome)
@@ -164,20 +165,6 @@ class GroupOutcome:
         """Passed steps over steps that ran, were blocked or never ran; skips are left out."""
         counted = self.total - self.skipped
         return self.passed / counted if counted else None
-
-    def to_dict(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
-        data.update(
-            group=self.group_id,
-            passed=self.passed,
-            failed=self.failed,
-            skipped=self.skipped,
-            blocked=self.blocked,
-            not_run=self.not_run,
-            total=self.total,
-            pass_rate=self.pass_rate,
-        )
-        return data
 
 
 @dataclass

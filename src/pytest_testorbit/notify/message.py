@@ -55,9 +55,9 @@ def _iso(value: datetime | None) -> str | None:
 def _group_dict(group: GroupOutcome) -> dict[str, Any]:
     return {
         "group": group.display_id,
-        "file": group.file,
-        "title": group.title,
-        "owners": list(group.owners),
+        "file": group.identity.file,
+        "title": group.identity.title,
+        "owners": list(group.identity.owners),
         "pass_rate": group.pass_rate,
         "passed": group.passed,
         "failed": group.failed,
@@ -93,7 +93,7 @@ def groups_by_owner(
     """
     result: dict[str, list[GroupOutcome]] = {}
     for owner in owners:
-        own = [g for g in groups if owner in g.owners] if owners_from_groups else []
+        own = [g for g in groups if owner in g.identity.owners] if owners_from_groups else []
         result[owner] = own or list(groups)
     return result
 

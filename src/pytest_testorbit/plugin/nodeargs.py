@@ -5,6 +5,11 @@ it looks for a node called ``checkout[abc]::pay`` and reports "not found". Such 
 narrowed here to their group (``file::checkout[abc]``, which pytest finds), and after
 collection the steps of that group that were not asked for are deselected. This keeps
 ``pytest 'file::checkout[abc]::pay'``, IDE clicks and copied node ids working.
+
+Only such arguments are touched: one with ``[`` whose file is a case file (``.orbit.yaml``,
+``.orbit.yml``); every other argument, and every run without one, keeps ``config.args`` as
+given. At ``pytest_unconfigure`` ``config.args`` is put back as it was, so plugins that read
+it afterwards (or a caller holding the config) see the command line the user typed.
 """
 
 from __future__ import annotations
@@ -13,9 +18,13 @@ from pathlib import Path
 
 import pytest
 
+from ..cases.project import CASE_SUFFIXES
+
 # (case file, group node name) → the step names asked for, or None for the whole group
 Wanted = dict[tuple[Path, str], set[str] | None]
 WANTED_KEY = pytest.StashKey[Wanted]()
+# config.args as given, kept only when it was rewritten
+ORIGINAL_ARGS_KEY = pytest.StashKey[list[str]]()
 
 
 def split(arg: str) -> tuple[str, str, str, str] | None:
@@ -24,6 +33,8 @@ def split(arg: str) -> tuple[str, str, str, str] | None:
     closing = after.find("]")
     if not bracket or "::" not in before or closing < 0:
         return None
+    if not before.partition("::")[0].endswith(CASE_SUFFIXES):
+        return None  # another plugin's file: its node ids are its own business
     rest = after[closing + 1 :]
     if not rest.startswith("::"):
         return None
@@ -56,8 +67,16 @@ def pytest_configure(config: pytest.Config) -> None:
             if key in wanted:
                 wanted[key] = None
     if wanted:
+        config.stash[ORIGINAL_ARGS_KEY] = list(config.args)
         config.args[:] = rewritten
     config.stash[WANTED_KEY] = wanted
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    original = config.stash.get(ORIGINAL_ARGS_KEY, None)
+    if original is not None:
+        config.args[:] = original
+        del config.stash[ORIGINAL_ARGS_KEY]
 
 
 @pytest.hookimpl(trylast=True)

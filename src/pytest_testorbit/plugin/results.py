@@ -81,14 +81,8 @@ class _Group:
             self.steps.get(step_id) or StepReport(step_id, index, step_id)
             for index, step_id in enumerate(self.planned)
         ]
-        group = self.identity
         return GroupOutcome(
-            file=group.file,
-            group_id=group.group_id,
-            param_id=group.param_id,
-            title=group.title,
-            owners=list(group.owners),
-            tags=list(group.tags),
+            identity=self.identity,
             steps=steps,
             duration=sum(step.duration for step in steps),
             worker=self.worker,

@@ -29,7 +29,7 @@ def write_summary(terminal: Any, results: Results) -> None:
     info = results.info
     assert info is not None
     verbosity = terminal.config.getoption("verbose")
-    groups = sorted(results.written, key=lambda g: (g.file, g.group_id, g.param_id))
+    groups = sorted(results.written, key=lambda g: g.identity.key)
     broken = [group for group in groups if group.broken]
     if verbosity >= 1 or (verbosity == 0 and len(groups) <= FULL_TABLE_LIMIT):
         shown = groups
@@ -43,7 +43,7 @@ def write_summary(terminal: Any, results: Results) -> None:
         rows = [["group", "steps", "pass rate", "file"]]
         for group in shown:
             steps = f"{group.passed}/{group.total}"
-            rows.append([group.display_id, steps, percent(group.pass_rate), group.file])
+            rows.append([group.display_id, steps, percent(group.pass_rate), group.identity.file])
         for line in table(rows, right=(1, 2)):
             terminal.write_line(line)
     if verbosity == 0 and len(shown) < len(groups):

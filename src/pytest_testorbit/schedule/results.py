@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import StoreError
 from ..notify.message import RunSummary
-from ..outcomes import GroupOutcome, StepReport
+from ..outcomes import GroupIdentity, GroupOutcome, StepReport
 
 if TYPE_CHECKING:
     from ..store.db import Store
@@ -23,13 +23,11 @@ log = logging.getLogger("pytest_testorbit.schedule")
 
 
 def group_outcome(row: GroupRow) -> GroupOutcome:
+    identity = GroupIdentity(
+        row.file, row.group_id, row.param, row.title, list(row.owners), list(row.tags)
+    )
     return GroupOutcome(
-        file=row.file,
-        group_id=row.group_id,
-        param_id=row.param,
-        title=row.title,
-        owners=list(row.owners),
-        tags=list(row.tags),
+        identity,
         steps=[
             StepReport(
                 step_id=step.step,

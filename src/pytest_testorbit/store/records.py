@@ -13,7 +13,7 @@ import dataclasses
 from datetime import datetime
 from typing import Any
 
-from ..outcomes import GroupOutcome, RunInfo, StepReport
+from ..outcomes import GroupIdentity, GroupOutcome, RunInfo, StepReport
 
 Record = dict[str, Any]
 RUN, GROUP, FINISH = "run", "group", "finish"
@@ -34,8 +34,15 @@ def group_record(
         "run_id": run_id,
         "finished_at": finished_at.isoformat(),
         "incomplete": incomplete,
-        "group": dataclasses.asdict(outcome),
+        "group": _flat(outcome),
     }
+
+
+def _flat(outcome: GroupOutcome) -> Record:
+    """The group as one flat mapping: its identity's fields beside its steps and counts."""
+    data = dataclasses.asdict(outcome)
+    data.update(data.pop("identity"))
+    return data
 
 
 def finish_record(
@@ -56,16 +63,18 @@ def finish_record(
 def run_info(record: Record) -> RunInfo:
     data = dict(record["run"])
     data["started_at"] = datetime.fromisoformat(data["started_at"])
-    fields = {field.name for field in dataclasses.fields(RunInfo)}
-    return RunInfo(**{key: value for key, value in data.items() if key in fields})
+    return RunInfo(**_known(RunInfo, data))
 
 
 def group_outcome(record: Record) -> GroupOutcome:
     data = dict(record["group"])
-    step_fields = {field.name for field in dataclasses.fields(StepReport)}
-    steps = [
-        StepReport(**{key: value for key, value in step.items() if key in step_fields})
-        for step in data.pop("steps", [])
-    ]
-    fields = {field.name for field in dataclasses.fields(GroupOutcome)}
-    return GroupOutcome(steps=steps, **{k: v for k, v in data.items() if k in fields})
+    steps = [StepReport(**_known(StepReport, step)) for step in data.pop("steps", [])]
+    identity = GroupIdentity(**_known(GroupIdentity, data))
+    return GroupOutcome(identity, steps, **_known(GroupOutcome, data))
+
+
+def _known(cls: Any, data: Record) -> Record:
+    """The items of ``data`` that are fields of the dataclass ``cls``: a record written by
+    another version of the plugin may have more or fewer."""
+    fields = {field.name for field in dataclasses.fields(cls)}
+    return {key: value for key, value in data.items() if key in fields}

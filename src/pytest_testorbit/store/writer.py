@@ -121,19 +121,17 @@ def _lock(session: Session, run_id: str) -> None:
 
 
 def _case_group(session: Session, project: str, outcome: GroupOutcome) -> CaseGroup:
+    of = outcome.identity
     identity = (
         CaseGroup.project == project,
-        CaseGroup.file == outcome.file,
-        CaseGroup.group_key == outcome.group_id,
-        CaseGroup.param_id == outcome.param_id,
+        CaseGroup.file == of.file,
+        CaseGroup.group_key == of.group_id,
+        CaseGroup.param_id == of.param_id,
     )
     group = session.scalar(select(CaseGroup).where(*identity))
     if group is None:
         group = CaseGroup(
-            project=project,
-            file=outcome.file,
-            group_key=outcome.group_id,
-            param_id=outcome.param_id,
+            project=project, file=of.file, group_key=of.group_id, param_id=of.param_id
         )
         try:
             with session.begin_nested():  # another run may be making the same group now
@@ -141,9 +139,9 @@ def _case_group(session: Session, project: str, outcome: GroupOutcome) -> CaseGr
         except IntegrityError:
             group = session.scalars(select(CaseGroup).where(*identity)).one()
     # The latest run's title, owners and tags are the group's.
-    group.title = outcome.title
-    group.owners = list(outcome.owners)
-    group.tags = list(outcome.tags)
+    group.title = of.title
+    group.owners = list(of.owners)
+    group.tags = list(of.tags)
     return group
 
 
