@@ -23,11 +23,10 @@ import requests
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))  # the generator and the uvicorn fixture
 
-from server_fixtures import serve  # noqa: E402  (after the path is set)
-from server_store import Shape, fill  # noqa: E402
-
 from pytest_testorbit.server.settings import ServerSettings  # noqa: E402
 from pytest_testorbit.store import open_store  # noqa: E402
+from server_fixtures import serve  # noqa: E402  (after the path is set)
+from server_store import Shape, fill  # noqa: E402
 
 
 def pages(shape: Shape) -> list[str]:

@@ -126,8 +126,9 @@ def _results(shape: Shape) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]
         for group in shape.groups_of(run):
             result_id = run * shape.groups + group + 1
             failed = shape.fails(group, run)
-            yield _result(shape, run, group, result_id, failed), list(
-                _steps(result_id, group, run, failed)
+            yield (
+                _result(shape, run, group, result_id, failed),
+                list(_steps(result_id, group, run, failed)),
             )
 
 

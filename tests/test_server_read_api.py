@@ -16,13 +16,12 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the server extra is not installed")
 
-import store_servers  # noqa: E402
-from server_fixtures import Served, serve  # noqa: E402
-from server_store import STEPS, Shape, fill  # noqa: E402
-
-from pytest_testorbit.server import users  # noqa: E402
-from pytest_testorbit.server.settings import ServerSettings  # noqa: E402
-from pytest_testorbit.store import open_store  # noqa: E402
+import store_servers
+from pytest_testorbit.server import users
+from pytest_testorbit.server.settings import ServerSettings
+from pytest_testorbit.store import open_store
+from server_fixtures import Served, serve
+from server_store import STEPS, Shape, fill
 
 SHAPE = Shape(groups=12, runs=25)
 NEWEST, NEWEST_FULL = SHAPE.run_id(24), SHAPE.run_id(23)
@@ -171,7 +170,9 @@ def test_unknown_runs_and_groups_and_bad_parameters_are_4xx_with_a_message(world
     assert get(world, "/api/groups/999/history", 404) == {"detail": "no case group with id 999"}
     bad_limit = get(world, "/api/runs?limit=0", 422)
     bad_status = get(world, f"/api/runs/{NEWEST}?status=broken", 422)
-    assert bad_limit["detail"] == "query parameter limit: Input should be greater than or equal to 1"
+    assert (
+        bad_limit["detail"] == "query parameter limit: Input should be greater than or equal to 1"
+    )
     assert bad_status["detail"].startswith("query parameter status: Input should be 'failed'")
 
 

@@ -65,5 +65,6 @@ def project_badge(
         return Response(body, status_code=404, media_type="image/svg+xml", headers=headers)
     rate = run.pass_rate
     headers["ETag"] = f'"{run.id}"'
-    return Response(svg(project, percent(rate), colour(rate)), media_type="image/svg+xml",
-                    headers=headers)
+    return Response(
+        svg(project, percent(rate), colour(rate)), media_type="image/svg+xml", headers=headers
+    )

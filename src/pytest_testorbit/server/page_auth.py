@@ -80,7 +80,7 @@ async def login_submit(request: Request) -> Response:
     fields = parse_qs(body[:MAX_FORM].decode("utf-8", "replace"))
     name = (fields.get("name") or [""])[0].strip()[:100]
     password = (fields.get("password") or [""])[0][:1000]
-    target = safe_next((fields.get("next") or [None])[0])
+    target = safe_next((fields.get("next") or [""])[0])
     token = await run_in_threadpool(_login, request, name, password) if name and password else None
     if token is None:
         page = render(request, "login.html.j2", None, next=target, error=LOGIN_FAILED, name=name)

@@ -180,7 +180,7 @@ def run_groups(
     return RunGroups(groups, Page(total, limit, offset), counts)
 
 
-def _run_groups_query(run_id: str) -> Select[tuple[GroupResult]]:
+def _run_groups_query(run_id: str) -> Select[GroupResult]:
     return select(GroupResult).join(GroupResult.case_group).where(GroupResult.run_id == run_id)
 
 

@@ -204,9 +204,7 @@ def overview(
     if name:
         wanted = name.lower()
         groups = [g for g in groups if wanted in f"{g.group} {g.title} {g.file}".lower()]
-    groups.sort(
-        key=lambda g: (g.latest_rate is None, g.latest_rate or 0.0, g.file, g.group)
-    )
+    groups.sort(key=lambda g: (g.latest_rate is None, g.latest_rate or 0.0, g.file, g.group))
     return groups[offset : offset + limit], Page(len(groups), limit, offset)
 
 

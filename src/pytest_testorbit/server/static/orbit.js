@@ -16,6 +16,15 @@
       group.hidden = !match;
       if (match) { count += 1; }
     });
+    // A failure listed at the top is hidden with its group, the list with its last entry.
+    var listed = 0;
+    document.querySelectorAll("section.failures li").forEach(function (item) {
+      var group = document.getElementById(item.dataset.group);
+      item.hidden = !group || group.hidden;
+      if (!item.hidden) { listed += 1; }
+    });
+    var failures = document.querySelector("section.failures");
+    if (failures) { failures.hidden = listed === 0; }
     if (shown) { shown.textContent = count + " of " + groups.length + " groups on this page match."; }
   }
   status.addEventListener("change", apply);
