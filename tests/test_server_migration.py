@@ -14,10 +14,10 @@ from pytest_testorbit.store.db import make_engine
 
 db_url = store_servers.db_url
 
-pytest.importorskip("argon2", reason="the server extra is not installed")
 
-
-def test_orbit_db_upgrade_adds_the_server_tables_to_a_0003_store(db_url, capsys):
+def test_orbit_db_upgrade_adds_the_server_tables_to_a_0003_store(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     engine = make_engine(db_url)
     try:
         with engine.connect() as connection:
@@ -53,7 +53,7 @@ def test_orbit_db_upgrade_adds_the_server_tables_to_a_0003_store(db_url, capsys)
     }
 
 
-def test_user_names_are_unique_in_the_database_itself(db_url):
+def test_user_names_are_unique_in_the_database_itself(db_url: str) -> None:
     from pytest_testorbit.server import users
     from pytest_testorbit.store.user_models import User
 
@@ -76,7 +76,7 @@ def test_user_names_are_unique_in_the_database_itself(db_url):
         store.close()
 
 
-def test_migration_0004_downgrades_cleanly(db_url):
+def test_migration_0004_downgrades_cleanly(db_url: str) -> None:
     open_store(db_url).close()
     engine = make_engine(db_url)
     try:

@@ -20,7 +20,9 @@ def register(subparsers: Any) -> None:
     serve.add_argument(
         "--host", default="127.0.0.1", help="Address to listen on (default: 127.0.0.1)"
     )
-    serve.add_argument("--port", type=int, default=8080, help="Port to listen on (default: 8080)")
+    serve.add_argument(
+        "--port", type=int, default=8080, help="Port to listen on (default: 8080; 0: any free one)"
+    )
     add_db_argument(serve)
     serve.add_argument(
         "--anonymous-read",
@@ -71,8 +73,8 @@ def run_serve(args: argparse.Namespace) -> int:
         from ..server.app import create_app
     except ModuleNotFoundError as exc:
         raise UsageError(f"orbit serve needs {exc.name}: {INSTALL_HINT}") from None
-    if not 0 < args.port < 65536:
-        raise UsageError(f"--port {args.port} is not a port: use 1-65535")
+    if not 0 <= args.port < 65536:
+        raise UsageError(f"--port {args.port} is not a port: use 1-65535 (0: any free port)")
     app = create_app(settings_from(args))
     uvicorn.run(
         app,
