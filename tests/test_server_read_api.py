@@ -165,6 +165,23 @@ def test_reading_needs_a_token_unless_anonymous_read_is_on(world):
         assert anonymous.get("/api/runs?limit=1").json()["total"] == 25
 
 
+READ_ENDPOINTS = (
+    "/api/runs",
+    f"/api/runs/{NEWEST}",
+    "/api/groups/1/history",
+    "/api/flaky",
+    "/api/projects/shop/groups",
+)
+
+
+@pytest.mark.parametrize("path", READ_ENDPOINTS)
+def test_every_read_endpoint_needs_a_reader_and_the_badge_needs_nobody(world, path):
+    served, token = world
+
+    assert (served.get(path).status_code, served.get(path, token).status_code) == (401, 200)
+    assert served.get("/badge/shop.svg").status_code == 200
+
+
 def test_unknown_runs_and_groups_and_bad_parameters_are_4xx_with_a_message(world):
     assert get(world, "/api/runs/nope", 404) == {"detail": "no run with id 'nope'"}
     assert get(world, "/api/groups/999/history", 404) == {"detail": "no case group with id 999"}
