@@ -66,6 +66,24 @@ def fill(engine: Engine, shape: Shape) -> None:
         _flush(connection, results, steps)
 
 
+def store_with_reader(url: str, shape: Shape, name: str, password: str) -> str:
+    """Migrate the store at ``url``, fill it with ``shape``, add user ``name``; their token."""
+    from pytest_testorbit.server import users
+    from pytest_testorbit.store import open_store
+
+    store = open_store(url, auto_upgrade=True)
+    try:
+        fill(store.engine, shape)
+        with store.begin() as session:
+            users.add_user(session, name, f"{name}@example.test", password)
+        with store.begin() as session:
+            token = users.login(session, name, password)
+    finally:
+        store.close()
+    assert token is not None
+    return token
+
+
 def _flush(connection: Any, results: list[dict[str, Any]], steps: list[dict[str, Any]]) -> None:
     if results:
         connection.execute(insert(GroupResult), results)

@@ -25,11 +25,9 @@ from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.select import Select  # noqa: E402
 from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
 
-from pytest_testorbit.server import users  # noqa: E402
 from pytest_testorbit.server.settings import ServerSettings  # noqa: E402
-from pytest_testorbit.store import open_store  # noqa: E402
 from server_fixtures import Served, serve  # noqa: E402
-from server_store import Shape, fill  # noqa: E402
+from server_store import Shape, store_with_reader  # noqa: E402
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 SHAPE = Shape(groups=60, runs=30)
@@ -54,11 +52,7 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'results.db'}"
-    store = open_store(url, auto_upgrade=True)
-    fill(store.engine, SHAPE)
-    with store.begin() as session:
-        users.add_user(session, "rita", "rita@example.test", PASSWORD)
-    store.close()
+    store_with_reader(url, SHAPE, "rita", PASSWORD)
     with serve(ServerSettings(db_url=url)) as server:
         yield server
 

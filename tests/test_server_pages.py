@@ -17,12 +17,11 @@ pytest.importorskip("fastapi", reason="the server extra is not installed")
 import requests
 from sqlalchemy import update
 
-from pytest_testorbit.server import users
 from pytest_testorbit.server.settings import ServerSettings
 from pytest_testorbit.store import open_store
 from pytest_testorbit.store.models import StepResult
 from server_fixtures import Served, serve
-from server_store import Shape, fill
+from server_store import Shape, store_with_reader
 
 SHAPE = Shape(groups=12, runs=25)
 PASSWORD = "correct horse battery"
@@ -32,10 +31,9 @@ HOSTILE = "<script>alert('x')</script> & more"
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     url = f"sqlite:///{tmp_path_factory.mktemp('pages') / 'results.db'}"
-    store = open_store(url, auto_upgrade=True)
-    fill(store.engine, SHAPE)
+    store_with_reader(url, SHAPE, "rita", PASSWORD)
+    store = open_store(url)
     with store.begin() as session:
-        users.add_user(session, "rita", "rita@example.test", PASSWORD)
         # Group 3's failed step in run 23 says something a page must not run as markup.
         session.execute(
             update(StepResult)

@@ -17,11 +17,9 @@ import pytest
 pytest.importorskip("fastapi", reason="the server extra is not installed")
 
 import store_servers
-from pytest_testorbit.server import users
 from pytest_testorbit.server.settings import ServerSettings
-from pytest_testorbit.store import open_store
 from server_fixtures import Served, serve
-from server_store import STEPS, Shape, fill
+from server_store import STEPS, Shape, store_with_reader
 
 SHAPE = Shape(groups=12, runs=25)
 NEWEST, NEWEST_FULL = SHAPE.run_id(24), SHAPE.run_id(23)
@@ -34,14 +32,7 @@ def world(
 ) -> Iterator[tuple[Served, str]]:
     """The app over a filled store on one backend, and a reader's token."""
     for url in store_servers.database_url(request.param, tmp_path_factory.mktemp("db")):
-        store = open_store(url, auto_upgrade=True)
-        fill(store.engine, SHAPE)
-        with store.begin() as session:
-            users.add_user(session, "rita", "rita@example.test", PASSWORD)
-        with store.begin() as session:
-            token = users.login(session, "rita", PASSWORD)
-        store.close()
-        assert token is not None
+        token = store_with_reader(url, SHAPE, "rita", PASSWORD)
         with serve(ServerSettings(db_url=url)) as served:
             yield served, token
 

@@ -148,14 +148,13 @@ def flaky_page(
     include_partial: bool = False,
     offset: Offset = 0,
 ) -> Response:
-    window = readtrends.recent_runs(
+    runs_seen, trends = readtrends.window(
         session,
         runs_back=WINDOW,
         project=_empty(project),
         environment=_empty(environment),
         include_partial=include_partial,
     )
-    trends = readtrends.trends(session, window, project=_empty(project))
     found, page = readtrends.flaky(trends, limit=TREND_GROUPS_PER_PAGE, offset=offset)
     return render(
         request,
@@ -163,7 +162,7 @@ def flaky_page(
         user,
         groups=found,
         page=page,
-        window=window,
+        window=runs_seen,
         project=project or "",
         environment=environment or "",
         include_partial=include_partial,
@@ -187,14 +186,13 @@ def project_page(
     include_partial: bool = False,
     offset: Offset = 0,
 ) -> Response:
-    window = readtrends.recent_runs(
+    runs_seen, trends = readtrends.window(
         session,
         runs_back=WINDOW,
         project=project,
         environment=_empty(environment),
         include_partial=include_partial,
     )
-    trends = readtrends.trends(session, window, project=project)
     found, page = readtrends.overview(
         trends, name=_empty(name), limit=TREND_GROUPS_PER_PAGE, offset=offset
     )
@@ -205,7 +203,7 @@ def project_page(
         project=project,
         groups=[(group, charts.sparkline(group.rates)) for group in found],
         page=page,
-        window=window,
+        window=runs_seen,
         name=name or "",
         include_partial=include_partial,
     )

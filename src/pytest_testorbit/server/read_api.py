@@ -115,18 +115,17 @@ def flaky_groups(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    window = readtrends.recent_runs(
+    runs_seen, trends = readtrends.window(
         session,
         runs_back=runs,
         project=project,
         environment=environment,
         include_partial=include_partial,
     )
-    trends = readtrends.trends(session, window, project=project)
     found, page = readtrends.flaky(trends, limit=limit, offset=offset)
     return {
-        "runs": len(window),
-        "run_ids": [run.id for run in window],
+        "runs": len(runs_seen),
+        "run_ids": [run.id for run in runs_seen],
         **page.to_dict(),
         "groups": [group.to_dict() for group in found],
     }
@@ -147,18 +146,17 @@ def project_groups(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    window = readtrends.recent_runs(
+    runs_seen, trends = readtrends.window(
         session,
         runs_back=runs,
         project=project,
         environment=environment,
         include_partial=include_partial,
     )
-    trends = readtrends.trends(session, window, project=project)
     found, page = readtrends.overview(trends, name=name, limit=limit, offset=offset)
     return {
         "project": project,
-        "run_ids": [run.id for run in window],
+        "run_ids": [run.id for run in runs_seen],
         **page.to_dict(),
         "groups": [group.to_dict() for group in found],
     }

@@ -147,6 +147,25 @@ class GroupTrend:
         }
 
 
+def window(
+    session: Session,
+    *,
+    runs_back: int,
+    project: str | None = None,
+    environment: str | None = None,
+    include_partial: bool = False,
+) -> tuple[list[RunRow], list[GroupTrend]]:
+    """The last ``runs_back`` runs with results and every group's trend over them."""
+    runs = recent_runs(
+        session,
+        runs_back=runs_back,
+        project=project,
+        environment=environment,
+        include_partial=include_partial,
+    )
+    return runs, trends(session, runs, project=project)
+
+
 def trends(session: Session, runs: list[RunRow], *, project: str | None = None) -> list[GroupTrend]:
     """Every group that ran in ``runs``, with its rate and outcome in each."""
     if not runs:
