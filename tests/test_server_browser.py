@@ -150,3 +150,13 @@ def test_the_group_and_project_pages_draw_their_charts(served, chrome, tmp_path)
     assert len(sparks) == SHAPE.groups
     assert chrome.find_element(By.CSS_SELECTOR, "h1 img").get_attribute("naturalWidth") != "0"
     screenshot(chrome, tmp_path, "project.png")
+
+
+def test_a_runs_groups_are_paged_fifty_at_a_time(served, chrome):
+    log_in(chrome, served, f"/runs/{SHAPE.run_id(29)}")
+    assert chrome.find_element(By.CSS_SELECTOR, ".pager span").text == "1–50 of 60"
+
+    chrome.find_element(By.CSS_SELECTOR, ".pager a[rel=next]").click()
+    WebDriverWait(chrome, 10).until(expected_conditions.url_contains("offset=50"))
+    assert len(visible_groups(chrome)) == SHAPE.groups - 50
+    assert chrome.find_element(By.CSS_SELECTOR, ".pager a[rel=prev]").text == "← Previous"
