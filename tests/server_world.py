@@ -12,21 +12,38 @@ database of ``backend`` and adds four users, logged in once each:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from pytest_testorbit.server import users
 from pytest_testorbit.server.settings import ServerSettings
 from pytest_testorbit.store.db import Store
+from pytest_testorbit.store.user_models import User as UserRow
 from schedule_suite import write_suite
 from server_fixtures import Served, serve
-from store_servers import database_url
+from store_servers import BACKENDS, database_url
 
 PASSWORD = "correct horse battery"
 FUTURE = "2099-06-01T02:00"
+
+
+@functools.cache
+def light_hash() -> str:
+    """PASSWORD's argon2id hash, made once, with light parameters.
+
+    A real hash that logins really verify; only its cost is small (argon2 keeps its
+    parameters in the hash), since the default one costs seconds on a loaded test machine.
+    ``orbit user add`` (tests/test_server_cli.py) makes and checks hashes of the default cost.
+    """
+    from argon2 import PasswordHasher
+
+    return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
 
 
 @dataclass
@@ -47,8 +64,18 @@ class World:
         return self.served.request("POST", "/api/login", json={"name": name, "password": password})
 
     def add_user(self, name: str, projects: list[str], *, admin: bool = False) -> None:
+        """A user with the password PASSWORD, its argon2 hash made once (see light_hash)."""
         with self.store.begin() as session:
-            users.add_user(session, name, f"{name}@example.com", PASSWORD, is_admin=admin)
+            session.add(
+                UserRow(
+                    name=name,
+                    email=f"{name}@example.com",
+                    password_hash=light_hash(),
+                    is_admin=admin,
+                    created_at=users.now(),
+                )
+            )
+            session.flush()
             users.set_projects(session, name, projects)
 
     def new_schedule(self, **fields: Any) -> dict[str, Any]:
@@ -90,3 +117,12 @@ def world(backend: str, folder: Path, **settings: Any) -> Iterator[World]:
                 made.tokens[name] = made.login(name).json()["token"]
             made.tokens["anonymous"] = None
             yield made
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def api(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    """The world of ``world`` for a whole test module, on each backend in turn."""
+    with world(request.param, tmp_path_factory.mktemp(request.param)) as made:
+        yield made

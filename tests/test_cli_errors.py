@@ -26,7 +26,8 @@ INVALID = {
     "command": (
         ["reprot"],
         "orbit: error: argument COMMAND: invalid choice 'reprot'; "
-        "choose from report, runs, flaky, db, schedule, scheduler, schema, import, coverage",
+        "choose from report, runs, flaky, db, schedule, scheduler, schema, import, coverage, "
+        "serve, user",
     ),
     "db command": (
         ["db", "migrate"],

@@ -7,23 +7,18 @@ project), so what is refused is the input, not the caller.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from server_world import FUTURE, World, full_body, world
-from store_servers import BACKENDS
+import server_world
+from server_world import FUTURE, World, full_body
 
 GOOD = {"project": "shop", "groups": ["checkout"], "at": FUTURE, "tz": "UTC"}
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def api(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[World]:
-    with world(request.param, tmp_path_factory.mktemp(request.param)) as made:
-        yield made
+# One server per backend for the whole module.
+api = server_world.api
 
 
 def post(**changes: Any) -> dict[str, Any]:
@@ -70,6 +65,12 @@ CREATE_CASES: dict[str, tuple[Any, int, str]] = {
     ),
     "a list, not an object": ([GOOD], 422, "the body must be a JSON object"),
     "a string as the time": (post(at=20990601), 422, "at: Input should be a valid string"),
+    "a NUL in the name": (post(name="night\u0000ly"), 422, "name: String should match pattern"),
+    "a NUL in an owner": (
+        post(owners=["a\u0000@example.com"]),
+        422,
+        "owners.0: String should match pattern",
+    ),
 }
 
 
@@ -171,6 +172,25 @@ def test_changing_an_unknown_schedule_is_404(api: World, method: str, suffix: st
     response = api.call("root", method, f"/api/schedules/999999{suffix}", json=full_body())
     assert response.status_code == 404
     assert response.json() == {"detail": "no schedule with id 999999"}
+
+
+def test_a_nul_in_a_login_or_a_user_name_is_refused_not_a_500(api: World) -> None:
+    login = api.served.request("POST", "/api/login", json={"name": "al\u0000ice", "password": "x"})
+    assert login.status_code == 422
+    assert login.json()["detail"].startswith("name: String should match pattern")
+    nul = api.call("root", "PUT", "/api/users/al%00ice/projects", json={"projects": ["shop"]})
+    assert (nul.status_code, nul.json()) == (404, {"detail": "no user 'al\\x00ice'"})
+
+
+def test_a_deeply_nested_body_is_refused(api: World) -> None:
+    response = api.call(
+        "root",
+        "POST",
+        "/api/schedules",
+        data=b"[" * 200_000,
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
 
 
 def test_assigning_projects_to_an_unknown_user_or_a_bad_name(api: World) -> None:

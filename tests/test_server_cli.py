@@ -96,7 +96,12 @@ def test_no_users_yet(sqlite_url: str, capsys, monkeypatch) -> None:  # type: ig
 def test_the_password_is_asked_twice_at_a_terminal(sqlite_url: str, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     answers = iter([PASSWORD, PASSWORD])
     prompts: list[str] = []
-    monkeypatch.setattr("getpass.getpass", lambda prompt: prompts.append(prompt) or next(answers))
+
+    def getpass(prompt: str) -> str:
+        prompts.append(prompt)
+        return next(answers)
+
+    monkeypatch.setattr("getpass.getpass", getpass)
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
     assert main(["user", "add", "alice", "--email", "a@example.com", "--db", sqlite_url]) == 0
@@ -291,3 +296,31 @@ def test_orbit_serve_hands_its_options_to_uvicorn(
     }
     assert app.state.settings.anonymous_read is False  # type: ignore[attr-defined]
     app.state.store.close()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("args", "module", "message"),
+    [
+        (
+            ["serve"],
+            "uvicorn",
+            "orbit: error: orbit serve needs uvicorn: install the server: pip install 'pytest-testorbit[server]'",
+        ),
+        (
+            ["user", "list"],
+            "argon2",
+            "orbit: error: orbit user needs argon2: install the server: pip install 'pytest-testorbit[server]'",
+        ),
+    ],
+)
+def test_without_the_server_extra_the_commands_say_how_to_install_it(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    module: str,
+    message: str,
+) -> None:
+    monkeypatch.setitem(sys.modules, module, None)  # as if it were not installed
+    assert main([*args, "--db", f"sqlite:///{tmp_path / 'r.db'}"]) == 2
+    assert capsys.readouterr().err.strip() == message

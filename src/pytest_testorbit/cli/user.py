@@ -60,6 +60,8 @@ def _help(parser: argparse.ArgumentParser) -> int:
 
 def _users() -> Any:
     try:
+        import argon2  # noqa: F401  # users.py imports it on first use: fail here, in one line
+
         from ..server import users
     except ModuleNotFoundError as exc:
         raise UsageError(f"orbit user needs {exc.name}: {INSTALL_HINT}") from None

@@ -21,7 +21,8 @@ class Strict(BaseModel):
 
 
 class LoginBody(Strict):
-    name: Annotated[str, Field(min_length=1, max_length=100)]
+    # No control characters: PostgreSQL refuses a NUL in a text it is asked to compare.
+    name: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$")]
     password: Annotated[str, Field(min_length=1, max_length=1000)]
 
 
@@ -81,6 +82,6 @@ def list_users(_admin: Admin, request: Request) -> list[UserOut]:
 )
 def set_projects(name: str, body: ProjectsBody, _admin: Admin, request: Request) -> UserOut:
     with store(request).begin() as session:
-        if name not in {user.name for user in users.list_users(session)}:
+        if not users.NAME.match(name) or name not in {u.name for u in users.list_users(session)}:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"no user {name!r}")
         return UserOut.of(users.set_projects(session, name, body.projects))

@@ -23,7 +23,9 @@ from .projects import suite_of
 
 router = APIRouter(prefix="/api/schedules", tags=["schedules"])
 
-Text = Annotated[str, Field(min_length=1, max_length=200)]
+# No control characters: PostgreSQL refuses a NUL in text (a 500 if it got that far), and
+# none of them belongs in a name, a zone, a time or an address.
+Text = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")]
 ScheduleId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The schedule's id")]
 Mode = Literal["serial", "parallel"]
 

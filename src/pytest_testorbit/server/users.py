@@ -46,11 +46,14 @@ def hash_password(password: str) -> str:
 
 
 def password_matches(password_hash: str, password: str) -> bool:
-    from argon2.exceptions import InvalidHashError, VerificationError
+    from argon2.exceptions import (
+        InvalidHash,
+        VerificationError,
+    )  # InvalidHash: argon2-cffi 21.3 too
 
     try:
         return bool(_hasher().verify(password_hash, password))
-    except (VerificationError, InvalidHashError):
+    except (VerificationError, InvalidHash):
         return False
 
 
