@@ -17,11 +17,14 @@ from .. import __version__
 from .settings import ServerSettings
 
 # The routers the app serves, in order. Each module has ``router`` (a fastapi.APIRouter).
-# servepages adds its modules here: "pytest_testorbit.server.read_api" (/api/runs, ...) and
-# "pytest_testorbit.server.pages" (the HTML pages and the badge).
 ROUTERS = (
     "pytest_testorbit.server.auth_api",  # POST /api/login, /api/me, /api/users/...
     "pytest_testorbit.server.schedules_api",  # /api/schedules
+    "pytest_testorbit.server.read_api",  # /api/runs, /api/groups/..., /api/flaky, ...
+    "pytest_testorbit.server.badge",  # /badge/{project}.svg
+    "pytest_testorbit.server.render",  # /static/...
+    "pytest_testorbit.server.page_auth",  # /login, /logout
+    "pytest_testorbit.server.pages",  # /runs, /runs/{id}, /groups/{id}, /flaky, /projects
 )
 
 
@@ -31,6 +34,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     from ..store import open_store
     from . import errors
     from .limits import BodyLimit
+    from .page_auth import install as redirect_to_login
     from .projects import load_suites
 
     store = open_store(settings.db_url, auto_upgrade=settings.auto_upgrade)
@@ -57,6 +61,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.state.store = store
     app.state.suites = suites
     errors.install(app)
+    redirect_to_login(app)  # a page without a user goes to /login, the API answers 401
     for name in ROUTERS:
         app.include_router(importlib.import_module(name).router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

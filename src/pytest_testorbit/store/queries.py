@@ -109,7 +109,7 @@ class GroupRow:
         return data
 
 
-def _run_row(run: Run) -> RunRow:
+def run_row(run: Run) -> RunRow:
     names = [f.name for f in dataclasses.fields(RunRow)]
     row = RunRow(**{name: getattr(run, name) for name in names})
     row.partial = bool(row.partial)
@@ -158,7 +158,7 @@ def runs(
 ) -> list[RunRow]:
     """The runs, newest first; with ``group``, those that ran it."""
     query = _runs_query(environment, with_results, group, include_partial).limit(limit)
-    return [_run_row(run) for run in session.scalars(query)]
+    return [run_row(run) for run in session.scalars(query)]
 
 
 def environments(session: Session, *, with_results: bool = False) -> list[str]:
@@ -171,7 +171,7 @@ def environments(session: Session, *, with_results: bool = False) -> list[str]:
 
 def get_run(session: Session, run_id: str) -> RunRow | None:
     run = session.get(Run, run_id)
-    return _run_row(run) if run else None
+    return run_row(run) if run else None
 
 
 def last_run(
@@ -211,11 +211,11 @@ def group_results(
         query = query.where(group_filter(group))
     found: dict[str, list[GroupRow]] = {run_id: [] for run_id in run_ids}
     for result in session.scalars(query):
-        found[result.run_id].append(_group_row(result, steps))
+        found[result.run_id].append(group_row(result, steps))
     return found
 
 
-def _group_row(result: GroupResult, steps: bool) -> GroupRow:
+def group_row(result: GroupResult, steps: bool) -> GroupRow:
     case_group = result.case_group
     return GroupRow(
         group=case_group.display_id,
