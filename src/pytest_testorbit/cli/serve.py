@@ -48,7 +48,7 @@ def register(subparsers: Any) -> None:
 
 def settings_from(args: argparse.Namespace) -> Any:
     """The ``ServerSettings`` of the command line (the store chosen as ``orbit db`` does)."""
-    from ..cases.project import PROJECT_FILE
+    from ..cases.project_path import PROJECT_FILE
     from ..server.settings import ServerSettings
     from .db import target
 

@@ -56,16 +56,16 @@ def pytest_collection(session: pytest.Session) -> Generator[None, None, None]:
     finally:
         # Only when nothing is frozen yet (by the application or an outer session), so that
         # gc.unfreeze at the end undoes exactly what was frozen here.
-        frozen_before = gc.get_freeze_count() != 0
-        if not frozen_before and session.config.stash.get(CASE_FILES_KEY, False):
-            if _has_steps(session):
-                gc.freeze()
-                session.config.stash[FROZEN_KEY] = before
+        if gc.get_freeze_count() == 0 and _has_steps(session):
+            gc.freeze()
+            session.config.stash[FROZEN_KEY] = before
         before.restore()
 
 
 def _has_steps(session: pytest.Session) -> bool:
-    from .collect import StepItem  # loaded already: a case file was collected
+    if not session.config.stash.get(CASE_FILES_KEY, False):
+        return False  # and plugin.collect was never imported
+    from .collect import StepItem
 
     return any(isinstance(item, StepItem) for item in getattr(session, "items", ()))
 

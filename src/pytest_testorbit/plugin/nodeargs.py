@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from ..cases.project import CASE_SUFFIXES
+from ..cases.project_path import CASE_SUFFIXES
 
 # (case file, group node name) → the step names asked for, or None for the whole group
 Wanted = dict[tuple[Path, str], set[str] | None]

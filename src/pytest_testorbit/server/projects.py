@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..cases.project import PROJECT_FILE, Project, load_project
+from ..cases.project import Project, load_project
+from ..cases.project_path import PROJECT_FILE
 from ..errors import UsageError
 
 
