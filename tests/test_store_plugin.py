@@ -281,3 +281,59 @@ def test_a_skipped_step_stores_no_request_of_an_earlier_step(
         None,
     )
     assert groups["flow"].pass_rate == 1.0
+
+
+def test_a_run_into_an_existing_sqlite_store_never_imports_sqlalchemy(
+    suite: pytest.Pytester,
+) -> None:
+    # The first run makes the file (SQLAlchemy and Alembic); the next ones write it with
+    # sqlite3 alone, which is most of the store's cost to a short run.
+    suite.makeconftest(
+        """
+        import sys
+        from pathlib import Path
+
+        def pytest_unconfigure(config):
+            loaded = "sqlalchemy" in sys.modules
+            with Path("loaded.txt").open("a") as file:
+                file.write(f"{loaded}\\n")
+        """
+    )
+    for _ in range(2):
+        suite.runpytest_subprocess(*RESULTS).assert_outcomes(passed=3, failed=1, skipped=1)
+    assert (suite.path / "loaded.txt").read_text().split() == ["True", "False"]
+    runs, groups = stored(f"sqlite:///{suite.path / '.orbit' / 'results.db'}")
+    assert [run.status for run in runs] == ["failed", "failed"]
+    assert [s.outcome for s in groups["checkout"].steps] == ["passed", "failed", "blocked"]
+    assert groups["login"].pass_rate == 1.0
+
+
+def test_a_run_stopped_by_x_keeps_every_finished_group(suite: pytest.Pytester) -> None:
+    result = suite.runpytest_subprocess(*RESULTS, "-x", "login.orbit.yaml", "checkout.orbit.yaml")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    url = f"sqlite:///{suite.path / '.orbit' / 'results.db'}"
+    (run,), groups = stored(url)
+    assert run.status == "failed"
+    assert groups["login"].pass_rate == 1.0  # finished before the stop: kept whole
+    assert [s.outcome for s in groups["checkout"].steps] == ["passed", "failed", "not_run"]
+    result.stdout.fnmatch_lines([f"run {run.id}: failed, stored in {url}"])
+
+
+def test_a_results_file_that_is_no_database_spools_and_says_why(suite: pytest.Pytester) -> None:
+    database = suite.path / ".orbit" / "results.db"
+    database.parent.mkdir()
+    database.write_text("these are not the results you are looking for\n")
+    result = suite.runpytest_subprocess(*RESULTS)
+    result.assert_outcomes(passed=3, failed=1, skipped=1)
+    spool = suite.path / ".orbit" / "spool.jsonl"
+    result.stdout.fnmatch_lines(
+        [
+            "run *: failed",
+            "orbit: warning: the results store could not be used: cannot reach the results "
+            f"store at sqlite:///{database}: file is not a database",
+            f"orbit: warning: results for run * were kept in {spool}; send them with "
+            "`orbit db flush` once the store is back",
+        ]
+    )
+    kinds = [json.loads(line)["kind"] for line in spool.read_text().splitlines()]
+    assert kinds == ["run", "group", "group", "finish"]

@@ -59,7 +59,7 @@ def test_a_store_that_fails_mid_run_spools_the_rest_with_the_run_record(
     sink.send([run_record(info), group_record(info.id, outcome("a", "passed"), NOW)])
     assert sink.problem is None and sink.run_id == info.id
     assert sink.store is not None
-    sink.store.engine.dispose()
+    sink.store.close()  # its next write connects again, and cannot
     database = Path(sqlite_url.removeprefix("sqlite:///"))
     database.unlink()
     database.mkdir()  # the store's file is gone: no connection can open it now

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import threading
 import time
 import uuid
 from datetime import datetime, timezone
@@ -106,6 +107,10 @@ class Results:
         self.selection: dict[str, Any] = {}  # the first report's: was the run partial
         self.stopped: str | None = None  # why pytest stopped at a failure (--sw, -x)
         self.last_sent = 0.0  # time.monotonic() of the last send: the first group goes at once
+        # Groups may be handed over from more than one thread (concurrent groups): records
+        # join ``pending`` and leave it in batches under this lock, so each goes once, in order.
+        self._pending_lock = threading.RLock()
+        self._run_queued = False  # the run's own record goes first, with the first group
 
     # -- hooks ---------------------------------------------------------------------------
 
@@ -187,15 +192,19 @@ class Results:
             return
         from ..store.records import group_record, run_record
 
-        if len(self.written) == 1:
-            self.pending.append(run_record(self.info))
-        self.pending.append(group_record(self.info.id, outcome, _now(), incomplete=incomplete))
+        record = group_record(self.info.id, outcome, _now(), incomplete=incomplete)
+        with self._pending_lock:
+            if not self._run_queued:
+                self._run_queued = True
+                self.pending.append(run_record(self.info))
+            self.pending.append(record)
 
     def _send(self, *extra: Any) -> None:
-        batch, self.pending = [*self.pending, *extra], []
-        self.last_sent = time.monotonic()
-        if batch and self.sink is not None:
-            self.sink.send(batch)
+        with self._pending_lock:
+            batch, self.pending = [*self.pending, *extra], []
+            self.last_sent = time.monotonic()
+            if batch and self.sink is not None:
+                self.sink.send(batch)
 
     def _start(self) -> None:
         """The run starts with its first step: its id, and the store opening meanwhile."""

@@ -18,9 +18,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import StoreError
 from . import migrate
+from .dbapi import SQLITE_BUSY_TIMEOUT, Connection, reason
+
+__all__ = ["Store", "display_url", "make_engine", "open_store", "reason"]
 
 CONNECT_TIMEOUT = 5  # seconds: an unreachable store must not hold up a test run
-SQLITE_BUSY_TIMEOUT = 30  # seconds to wait for another process's write
 
 
 def display_url(url: str) -> str:
@@ -48,6 +50,15 @@ class Store:
         """A session in one transaction: committed on success, rolled back on error."""
         with self._sessions.begin() as session:
             yield session
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """The pool's driver connection, for the writer (``dbapi``); returned after."""
+        raw = self.engine.raw_connection()
+        try:
+            yield Connection(raw, self.engine.dialect.name, self.engine.dialect.loaded_dbapi)
+        finally:
+            raw.close()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -118,10 +129,3 @@ def open_store(url: str, *, auto_upgrade: bool = False) -> Store:
         engine.dispose()
         raise
     return Store(engine, url)
-
-
-def reason(exc: BaseException) -> str:
-    """The driver's own words, first line only, without SQLAlchemy's background link."""
-    original = getattr(exc, "orig", None) or exc
-    text = str(original).strip().splitlines()
-    return text[0] if text else type(original).__name__

@@ -19,16 +19,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, text
-from sqlalchemy.exc import DBAPIError
-
 from ..errors import StoreBehind, StoreError
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Connection, Engine
 
 # Alembic is imported only when a store is new or behind: every test run checks the
 # revision, and reading one row is much cheaper than loading Alembic's script directory.
+# SQLAlchemy too is imported inside the functions: a test run on an SQLite store at the
+# code's revision reads ``newest_revision`` from here and never loads it (see ``dbapi``).
 
 VERSION_TABLE = "orbit_alembic_version"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -68,6 +68,9 @@ def current_revisions(connection: Connection) -> set[str]:
 
 def _stored_revisions(engine: Engine) -> set[str] | None:
     """The revisions in the version table, or None when it cannot be read (a new store)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
     with engine.connect() as connection:  # a store that cannot be reached raises here
         try:
             rows = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}"))
@@ -156,6 +159,8 @@ def backup_sqlite(engine: Engine, revision: str) -> Path | None:
 
 @contextlib.contextmanager
 def _migration_lock(engine: Engine) -> Iterator[Connection]:
+    from sqlalchemy import text
+
     name = engine.dialect.name
     if name == "sqlite":
         path = sqlite_path(engine)

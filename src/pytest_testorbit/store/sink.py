@@ -4,18 +4,22 @@ The first failure (unreachable, behind the code, any database error) switches th
 of the session to the spool, with the run's own ``run`` record first so that a flush can
 start the run it belongs to. Nothing here may raise into a test run: a broken store must
 never fail the tests, so every error is caught and kept as ``problem`` for the terminal.
+
+An SQLite file at the code's revision (the default store, once made) is opened with
+``sqlite3`` alone (``dbapi.open_sqlite``), so a test run never loads SQLAlchemy for it;
+any other store goes through ``db.open_store``. ``send`` may be called from any thread:
+a lock keeps one batch at a time, in the order they were sent.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from . import records, spool
-
-if TYPE_CHECKING:
-    from .db import Store
+from .dbapi import reason, sqlite_file
+from .writer import Target, deliver
 
 
 class Sink:
@@ -23,28 +27,34 @@ class Sink:
         self.url = url
         self.spool_file = spool_file
         self.auto_upgrade = auto_upgrade
-        self.store: Store | None = None
+        self.store: Target | None = None  # db.Store or dbapi.SQLiteStore, on the first send
         self.problem: str | None = None  # why results went to the spool
         self.run_id: str | None = None  # the stored run's id (a run key's merged run)
         self._run_record: records.Record | None = None
+        self._lock = threading.Lock()
 
     @property
     def display_url(self) -> str:
+        if sqlite_file(self.url) is not None:
+            return self.url  # no password to hide, and no SQLAlchemy to load for it
         from .db import display_url
 
         return display_url(self.url)
 
     def send(self, batch: Sequence[records.Record]) -> None:
+        with self._lock:
+            self._send(batch)
+
+    def _send(self, batch: Sequence[records.Record]) -> None:
         for record in batch:
             if record["kind"] == records.RUN:
                 self._run_record = record
         if self.problem is None:
             try:
                 if self.store is None:
-                    from .db import open_store
-
-                    self.store = open_store(self.url, auto_upgrade=self.auto_upgrade)
-                self._deliver(self.store, batch)
+                    self.store = self._open()
+                if batch:
+                    self.run_id = deliver(self.store, batch)
                 return
             # Any failure of the store, of whatever kind, must not fail the tests.
             except Exception as exc:
@@ -56,23 +66,16 @@ class Sink:
                 return
         self._spool(batch)
 
-    def _deliver(self, store: Store, batch: Sequence[records.Record]) -> None:
-        """Write ``batch`` in order; consecutive groups of one run share a transaction."""
-        from .writer import apply, apply_groups
+    def _open(self) -> Target:
+        from . import migrate
+        from .dbapi import open_sqlite
 
-        groups: list[records.Record] = []
-        for record in batch:
-            is_group = record["kind"] == records.GROUP
-            if is_group and (not groups or record["run_id"] == groups[0]["run_id"]):
-                groups.append(record)
-                continue
-            if groups:
-                self.run_id = apply_groups(store, groups)
-            groups = [record] if is_group else []
-            if not is_group:
-                self.run_id = apply(store, record)
-        if groups:
-            self.run_id = apply_groups(store, groups)
+        store = open_sqlite(self.url, migrate.newest_revision)
+        if store is not None:
+            return store
+        from .db import open_store  # a new or older store, or not SQLite: SQLAlchemy
+
+        return open_store(self.url, auto_upgrade=self.auto_upgrade)
 
     def _spool(self, batch: Sequence[records.Record]) -> None:
         try:
@@ -81,14 +84,14 @@ class Sink:
             self.problem = f"{self.problem}; and the spool file cannot be written: {exc}"
 
     def close(self) -> None:
-        if self.store is not None:
-            self.store.close()
-            self.store = None
+        with self._lock:
+            if self.store is not None:
+                self.store.close()
+                self.store = None
 
 
 def _describe(exc: BaseException) -> str:
     from ..errors import OrbitError
-    from .db import reason
 
     if isinstance(exc, OrbitError):
         return str(exc)
