@@ -10,7 +10,7 @@ from ..errors import OrbitError, did_you_mean
 from ..expr import matchers
 from ..expr.jsonpaths import TemplatedPath, compile_path
 from .jsonschemas import breadcrumb, schema_problem
-from .keys import EXPECT_KEYS, EXTRACT_KINDS, RETRY_KEYS
+from .keys import EXPECT_KEYS, EXTRACT_KINDS, RETRY_KEYS, STATUS_MAX, STATUS_MIN
 from .limits import MAX_RETRY_DELAY, MAX_RETRY_TIMES
 from .model import (
     Expect,
@@ -102,9 +102,14 @@ class ExpectReader(Reader):
                 "status must be a status code or a non-empty list of them", data, "status", keys
             )
         for code in codes:
-            if isinstance(code, bool) or not isinstance(code, int) or not 100 <= code <= 599:
+            if (
+                isinstance(code, bool)
+                or not isinstance(code, int)
+                or not STATUS_MIN <= code <= STATUS_MAX
+            ):
                 raise self.error(
-                    f"status must be an HTTP status code (100-599) or a list of them, not {code!r}",
+                    f"status must be an HTTP status code ({STATUS_MIN}-{STATUS_MAX}) "
+                    f"or a list of them, not {code!r}",
                     data,
                     "status",
                     keys,

@@ -14,11 +14,7 @@ from typing import Any
 from ..errors import CaseFileError, did_you_mean
 from ..expr.templating import Templates
 from .expect import ExpectReader
-from .keys import (
-    GROUP_KEYS,
-    ON_FAILURE,
-    STEP_KEYS,
-)
+from .keys import GROUP_KEYS, ON_FAILURE, PARAMETRIZE_KEYS, STEP_KEYS
 from .model import (
     Group,
     Step,
@@ -243,7 +239,7 @@ class _FileReader(RequestReader, ExpectReader):
         ids: list[str] | None = None
         container: Any = data
         if isinstance(raw, dict):
-            self.check_keys(raw, ("ids", "rows"), keys, "parametrize")
+            self.check_keys(raw, PARAMETRIZE_KEYS, keys, "parametrize")
             if "rows" not in raw:
                 raise self.error(
                     "parametrize as a mapping needs 'rows:' (and optional 'ids:')",

@@ -18,13 +18,6 @@ if TYPE_CHECKING:
     from ..expr.templating import Templates
     from .project_file import ProjectReader
 
-WEBHOOK_KINDS = ("slack", "dingtalk", "feishu", "wecom", "json")
-
-_PROJECT_KEYS = ("project", "default_env", "database", "environments", "notify", "trusted_paths")
-_NOTIFY_KEYS = ("email", "webhooks")
-_EMAIL_KEYS = ("smtp", "from")
-_WEBHOOK_KEYS = ("kind", "url", "secret")
-
 
 @dataclass
 class Environment:

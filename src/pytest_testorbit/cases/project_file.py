@@ -7,20 +7,14 @@ load only then.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ProjectFileError, TemplateCompileError, TemplateRenderError, did_you_mean
-from .limits import timeout_problem
-from .project import (
-    _EMAIL_KEYS,
-    _NOTIFY_KEYS,
-    _PROJECT_KEYS,
-    _WEBHOOK_KEYS,
-    WEBHOOK_KINDS,
-    Environment,
-    Project,
-)
+from .keys import Key, Schema, Table, ref
+from .limits import MAX_TIMEOUT, timeout_problem
+from .project import Environment, Project
 from .project_path import PROJECT_FILE
 from .reader import LineReader
 from .yamlsrc import LineDict, load_documents, plain
@@ -93,19 +87,19 @@ class ProjectReader(LineReader):
     def read(self, data: Any) -> Project:
         if not isinstance(data, dict):
             raise ProjectFileError(
-                f"the top level must be a mapping of {', '.join(_PROJECT_KEYS)}, "
+                f"the top level must be a mapping of {', '.join(PROJECT_KEYS)}, "
                 f"not {type(data).__name__}",
                 path=str(self.path),
                 line=1,
             )
-        self.check_keys(data, _PROJECT_KEYS, ())
+        self.check_keys(data, PROJECT_KEYS, ())
         name = data.get("project") or self.path.parent.name
         environments = self.mapping(
             data.get("environments"), data, "environments", ("environments",)
         )
         for env_name, raw in environments.items():
             keys = ("environments", env_name)
-            self.check_keys(self.mapping(raw, environments, env_name, keys), _ENV_KEYS, keys)
+            self.check_keys(self.mapping(raw, environments, env_name, keys), ENV_KEYS, keys)
         default_env = data.get("default_env")
         if default_env is not None and environments and default_env not in environments:
             raise self.error(
@@ -160,11 +154,11 @@ class ProjectReader(LineReader):
         env = Environment(name=name)
         for key in data:
             value = self.render(data[key], data, key, (*keys, key))
-            field_reader = _ENV_FIELDS.get(key)
-            if field_reader is None:  # not an environment key: read() has refused it already
+            field = _ENV_FIELDS.get(key)
+            if field is None:  # not an environment key: read() has refused it already
                 continue
             try:
-                converted = field_reader(self, value)
+                converted = field.read(self, value)
             except _Refused as refused:  # a message of its own, maybe about one entry
                 inner = data[key] if refused.entry is not None else None
                 if isinstance(inner, dict):
@@ -172,7 +166,7 @@ class ProjectReader(LineReader):
                     raise self.error(refused.message, inner, refused.entry, entry_keys) from None
                 raise self.error(refused.message, data, key, (*keys, key)) from None
             if converted is _INVALID:
-                message = _ENV_MESSAGES[key].format(value=value)
+                message = field.message.format(value=value)
                 raise self.error(message, data, key, (*keys, key))
             setattr(env, key, converted)
         return env
@@ -184,12 +178,12 @@ class ProjectReader(LineReader):
     def notify(self, data: Any, *, render: bool) -> dict[str, Any]:
         data = self.mapping(data, None, "notify", ("notify",))
         maybe_render = self.render if render else (lambda value, *_: value)
-        self.check_keys(data, _NOTIFY_KEYS, ("notify",))
+        self.check_keys(data, NOTIFY_KEYS, ("notify",))
         result: dict[str, Any] = {}
         if "email" in data:
             email = self.mapping(data["email"], data, "email", ("notify", "email"))
-            self.check_keys(email, _EMAIL_KEYS, ("notify", "email"))
-            for required in _EMAIL_KEYS:
+            self.check_keys(email, EMAIL_KEYS, ("notify", "email"))
+            for required in EMAIL_KEYS:
                 if required not in email:
                     raise self.error(
                         f"notify.email needs '{required}'", data, "email", ("notify", "email")
@@ -210,7 +204,7 @@ class ProjectReader(LineReader):
                     raise self.error(
                         "each webhook is a mapping with kind and url", hooks, index, keys
                     )
-                self.check_keys(hook, _WEBHOOK_KEYS, keys)
+                self.check_keys(hook, WEBHOOK_KEYS, keys)
                 kind = hook.get("kind")
                 if kind not in WEBHOOK_KINDS:
                     raise self.error(
@@ -235,7 +229,7 @@ _INVALID: Any = object()  # what a field reader gives back for a value it refuse
 
 
 class _Refused(Exception):
-    """A refused value whose message says more than the key's fixed one (``_ENV_MESSAGES``).
+    """A refused value whose message says more than the field's fixed one (``Field.message``).
 
     ``entry`` names the entry of a mapping value at fault (a header), so the error points at
     its line.
@@ -299,22 +293,162 @@ def _cert(reader: ProjectReader, value: Any) -> Any:
     return _INVALID
 
 
-_ENV_FIELDS: dict[str, Callable[[ProjectReader, Any], Any]] = {
-    "base_url": _base_url,
-    "variables": _variables,
-    "headers": _headers,
-    "verify": _verify,
-    "timeout": _timeout,
-    "secrets": _secrets,
-    "cert": _cert,
+@dataclass(frozen=True, kw_only=True)
+class Field(Key):
+    """A key of an environment with its reader, and the message when the reader refuses it."""
+
+    read: Callable[[ProjectReader, Any], Any]
+    message: str  # formatted with the rendered value as {value}
+
+
+_TIMEOUT = {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_TIMEOUT}
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+
+ENVIRONMENT = Table(
+    (
+        Field(
+            "base_url",
+            "The URL that each step's url is joined to.",
+            {"type": "string"},
+            read=_base_url,
+            message="base_url must be a URL string",
+        ),
+        Field(
+            "variables",
+            "Variables every group sees (groups, rows and extracted values override them).",
+            {
+                "type": "object",
+                "additionalProperties": {"description": "A value; templates read {{ env.NAME }}."},
+            },
+            read=_variables,
+            message="variables must be a mapping of names to values",
+        ),
+        Field(
+            "headers",
+            "Headers sent with every request: name → value.",
+            {
+                "type": "object",
+                "additionalProperties": {"type": ["string", "number", "boolean"]},
+            },
+            read=_headers,
+            message="headers must be a mapping of names to values",
+        ),
+        Field(
+            "verify",
+            "TLS verification: true (default), false, or the path of a CA bundle.",
+            {"type": ["boolean", "string"]},
+            read=_verify,
+            message="verify must be true, false or the path of a CA bundle",
+        ),
+        Field(
+            "timeout",
+            "Seconds per request (default 30).",
+            {"anyOf": [_TIMEOUT, ref("template")]},
+            read=_timeout,
+            message="timeout must be a positive number of seconds, not {value!r}",
+        ),
+        Field(
+            "secrets",
+            "Names of variables whose values are masked as *** in output and the store; values "
+            "read through env. are always masked.",
+            _STRINGS,
+            read=_secrets,
+            message="secrets must be a list of variable names",
+        ),
+        Field(
+            "cert",
+            "A client certificate: the path of a PEM file, or [cert, key].",
+            {"anyOf": [{"type": "string"}, {**_STRINGS, "minItems": 2, "maxItems": 2}]},
+            read=_cert,
+            message="cert must be the path of a client certificate, or [certificate, key]",
+        ),
+    ),
+    description="One environment: where requests go and with which variables and headers.",
+    rules={"type": ["object", "null"]},
+)
+_ENV_FIELDS = {field.name: field for field in ENVIRONMENT.keys if isinstance(field, Field)}
+ENV_KEYS = ENVIRONMENT.names
+
+# -- the other keys of orbit.yaml ----------------------------------------------------------------
+
+WEBHOOK_KINDS = ("slack", "dingtalk", "feishu", "wecom", "json")
+EMAIL = Table(
+    (
+        Key(
+            "smtp",
+            "smtp://user:password@host:port (?starttls=true), or smtps://...",
+            {"type": "string"},
+        ),
+        Key("from", "The sender address.", {"type": "string"}),
+    ),
+    required=("smtp", "from"),
+)
+WEBHOOK = Table(
+    (
+        Key(
+            "kind",
+            "slack, dingtalk, feishu, wecom, or json (the run's summary as plain JSON).",
+            {"enum": list(WEBHOOK_KINDS)},
+        ),
+        Key("url", "The webhook's URL.", {"type": "string", "minLength": 1}),
+        Key("secret", "The signing secret (DingTalk, Feishu).", {"type": "string"}),
+    ),
+    description="One webhook.",
+    required=("kind", "url"),
+)
+NOTIFY = Table(
+    (
+        Key("email", "E-mail over SMTP.", EMAIL),
+        Key(
+            "webhooks",
+            "Chat and JSON webhooks, each sent one message per scheduled run.",
+            {"type": "array", "items": WEBHOOK},
+        ),
+    ),
+    rules={"type": ["object", "null"]},
+)
+PROJECT = Table(
+    (
+        Key(
+            "project", "The project's name (default: the folder of orbit.yaml).", {"type": "string"}
+        ),
+        Key(
+            "default_env",
+            "The environment used without --orbit-env; one of environments.",
+            {"type": "string"},
+        ),
+        Key(
+            "database",
+            "The results store's SQLAlchemy URL (default sqlite:///.orbit/results.db; a relative "
+            "SQLite path is relative to this file's folder), or a template such as "
+            "{{ env.ORBIT_DB_URL }}.",
+            {"type": "string"},
+        ),
+        Key(
+            "environments",
+            "Environments by name; pick one with pytest --orbit-env NAME.",
+            {"type": ["object", "null"], "additionalProperties": ref("environment")},
+        ),
+        Key("notify", "How owners hear about scheduled runs.", NOTIFY),
+        Key(
+            "trusted_paths",
+            "Folders outside the project that files:, schema: and use: may name (relative to "
+            "this file); every other path must stay inside the project's folder.",
+            _STRINGS,
+        ),
+    ),
+    description="The project: its environments, its results store and its notifications.",
+)
+DEFINITIONS: dict[str, Schema | Table] = {
+    "template": {
+        "type": "string",
+        "pattern": "\\{\\{",
+        "description": "A template; orbit.yaml templates read only {{ env.NAME }} (the process "
+        "environment) and render when the value is used.",
+    },
+    "environment": ENVIRONMENT,
 }
-_ENV_KEYS = tuple(_ENV_FIELDS)
-_ENV_MESSAGES = {  # formatted with the rendered value as {value}
-    "base_url": "base_url must be a URL string",
-    "variables": "variables must be a mapping of names to values",
-    "headers": "headers must be a mapping of names to values",
-    "verify": "verify must be true, false or the path of a CA bundle",
-    "timeout": "timeout must be a positive number of seconds, not {value!r}",
-    "secrets": "secrets must be a list of variable names",
-    "cert": "cert must be the path of a client certificate, or [certificate, key]",
-}
+PROJECT_KEYS = PROJECT.names
+NOTIFY_KEYS = NOTIFY.names
+EMAIL_KEYS = EMAIL.names
+WEBHOOK_KEYS = WEBHOOK.names

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import did_you_mean
-from .keys import FILE_KEYS, METHODS, REQUEST_KEYS
+from .keys import AUTH_KINDS, FILE_KEYS, METHODS, REQUEST_KEYS
 from .limits import timeout_problem
 from .model import (
     RequestSpec,
@@ -118,13 +118,13 @@ class RequestReader(Reader):
         return self.value(raw, data, key, keys)
 
     def auth(self, raw: Any, data: dict[Any, Any], keys: Keys) -> Any:
-        if not isinstance(raw, dict) or len(raw) != 1 or next(iter(raw)) not in ("basic", "bearer"):
+        if not isinstance(raw, dict) or len(raw) != 1 or next(iter(raw)) not in AUTH_KINDS:
             raise self.error(
                 "auth must be {basic: [user, password]} or {bearer: TOKEN}",
                 data,
                 "auth",
                 keys,
-                choices=("basic", "bearer"),
+                choices=AUTH_KINDS,
             )
         if "basic" in raw and not (isinstance(raw["basic"], list) and len(raw["basic"]) == 2):
             raise self.error(

@@ -1,38 +1,19 @@
 """``orbit schema``: the JSON Schemas of case files and of ``orbit.yaml``, for editors.
 
-The schemas ship as package data (``schemas/*.json``, JSON Schema draft-07, the draft every
-YAML editor plugin reads) so that the command works from an installed wheel. They describe what
-``loader.py`` and ``project.py`` accept; ``tests/test_schema.py`` keeps the two in step.
+The schemas are not files kept beside the loader: ``schemagen.py`` builds them from the
+loaders' own tables each time (draft-07, the draft every YAML editor plugin reads), so what
+an editor checks is what the installed version's loader accepts. ``-o`` writes one where an
+editor's settings point.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-SCHEMA_FILES = {
-    "case": "case-file.schema.json",  # *.orbit.yaml
-    "project": "orbit.schema.json",  # orbit.yaml
-}
-
-
-def schema_text(kind: str) -> str:
-    """The schema file as shipped, byte for byte (so ``orbit schema > f`` is a plain copy)."""
-    if kind not in SCHEMA_FILES:
-        raise ValueError(f"unknown schema {kind!r}; choose from {', '.join(SCHEMA_FILES)}")
-    return (resources.files("pytest_testorbit.cases") / "schemas" / SCHEMA_FILES[kind]).read_text(
-        encoding="utf-8"
-    )
-
-
-def load_schema(kind: str) -> dict[str, Any]:
-    """The schema of ``kind`` ("case" or "project") as a mapping."""
-    schema: dict[str, Any] = json.loads(schema_text(kind))
-    return schema
+from .schemagen import KINDS, schema_text
 
 
 def register(subparsers: Any) -> None:
@@ -49,7 +30,7 @@ def register(subparsers: Any) -> None:
         "kind",
         nargs="?",
         default="case",
-        choices=tuple(SCHEMA_FILES),
+        choices=KINDS,
         help="Which schema: case (default) or project",
     )
     parser.add_argument(

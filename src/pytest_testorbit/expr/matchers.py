@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -116,11 +117,9 @@ def _one_of(actual: Any, expected: Any) -> str | None:
 
 def _approx(actual: Any, expected: Any) -> str | None:
     if isinstance(expected, dict):
-        target, rel, tolerance = (
-            expected["value"],
-            expected.get("rel", 1e-6),
-            expected.get("abs", 1e-12),
-        )
+        rel, tolerance = expected.get("rel"), expected.get("abs")  # empty: the default
+        target = expected["value"]
+        rel, tolerance = 1e-6 if rel is None else rel, 1e-12 if tolerance is None else tolerance
     else:
         target, rel, tolerance = expected, 1e-6, 1e-12
     if not TYPES["number"](actual):
@@ -134,24 +133,6 @@ def _exists(actual: Any, expected: Any) -> str | None:
     if present == bool(expected):
         return None
     return "expected it to exist" if expected else "expected it to be absent"
-
-
-CHECKS: dict[str, Callable[[Any, Any], str | None]] = {
-    "eq": _eq,
-    "ne": _ne,
-    "gt": _compare("gt", ">"),
-    "ge": _compare("ge", ">="),
-    "lt": _compare("lt", "<"),
-    "le": _compare("le", "<="),
-    "contains": _contains,
-    "regex": _regex,
-    "type": _type,
-    "len": _len,
-    "exists": _exists,
-    "one_of": _one_of,
-    "approx": _approx,
-}
-NAMES = tuple(CHECKS)
 
 
 def check_value(actual: Any, expected: Any) -> list[str]:
@@ -258,25 +239,133 @@ def _approx_argument(name: str, argument: Any) -> Problem | None:
 
 
 def _approx_part(key: Any, value: Any) -> bool:
-    """value, rel and abs are numbers (or templates); rel and abs may be left empty."""
-    if key not in ("value", "rel", "abs") or (key == "value" and value is None):
+    """value, rel and abs are numbers (or templates); rel and abs may be left empty, and are
+    never negative (math.isclose refuses a negative tolerance)."""
+    if key not in APPROX_PARTS or (key == "value" and value is None):
         return False
-    return (
-        value is None
-        or (isinstance(value, (int, float)) and not isinstance(value, bool))
-        or (isinstance(value, str) and "{{" in value)
-    )
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return key == "value" or value >= 0
+    return value is None or (isinstance(value, str) and "{{" in value)
 
 
-_ARGUMENT_CHECKS: dict[str, Callable[[str, Any], Problem | None]] = {
-    "type": _type_argument,
-    "regex": _regex_argument,
-    "one_of": _one_of_argument,
-    "exists": _exists_argument,
-    "len": _len_argument,
-    "gt": _ordering_argument,
-    "ge": _ordering_argument,
-    "lt": _ordering_argument,
-    "le": _ordering_argument,
-    "approx": _approx_argument,
+@dataclass(frozen=True)
+class Matcher:
+    """One matcher: how it compares, how its argument is checked at load time, and what it
+    is for editors (one line, and the JSON Schema of its argument: ``{}`` takes any value)."""
+
+    name: str
+    check: Callable[[Any, Any], str | None]
+    argument: Callable[[str, Any], Problem | None] | None
+    description: str
+    schema: dict[str, Any] = field(default_factory=dict)
+
+
+_Schema = dict[str, Any]
+_TEMPLATE: _Schema = {"$ref": "#/definitions/template"}
+_ORDERED: _Schema = {"anyOf": [{"type": "number"}, {"type": "string"}]}
+_NUMBER_OR_TEMPLATE: _Schema = {"anyOf": [{"type": "number"}, _TEMPLATE]}
+_TOLERANCE: _Schema = {"anyOf": [{"type": "number", "minimum": 0}, {"type": "null"}, _TEMPLATE]}
+APPROX_PARTS: dict[str, tuple[str, _Schema]] = {  # {approx: {value: N, rel: R, abs: A}}
+    "value": ("The number to be close to.", _NUMBER_OR_TEMPLATE),
+    "rel": ("Relative tolerance.", _TOLERANCE),
+    "abs": ("Absolute tolerance.", _TOLERANCE),
 }
+_APPROX_MAPPING = {
+    "type": "object",
+    "required": ["value"],
+    "additionalProperties": False,
+    "properties": {
+        name: {**schema, "description": description}
+        for name, (description, schema) in APPROX_PARTS.items()
+    },
+}
+
+MATCHERS = (
+    Matcher(
+        "eq",
+        _eq,
+        None,
+        "Equal to this value (a boolean only equals a boolean). Example: {eq: {id: 1}}",
+    ),
+    Matcher("ne", _ne, None, "Anything but this value. Example: {ne: null}"),
+    Matcher(
+        "gt", _compare("gt", ">"), _ordering_argument, "Greater than. Example: {gt: 0}", _ORDERED
+    ),
+    Matcher(
+        "ge",
+        _compare("ge", ">="),
+        _ordering_argument,
+        "Greater than or equal to. Example: {ge: 1}",
+        _ORDERED,
+    ),
+    Matcher(
+        "lt", _compare("lt", "<"), _ordering_argument, "Less than. Example: {lt: 100}", _ORDERED
+    ),
+    Matcher(
+        "le",
+        _compare("le", "<="),
+        _ordering_argument,
+        "Less than or equal to. Example: {le: 99.5}",
+        _ORDERED,
+    ),
+    Matcher(
+        "contains",
+        _contains,
+        None,
+        "A substring of a string, an item of a list, or key/value pairs of an object. "
+        "Example: {contains: paid}",
+    ),
+    Matcher(
+        "regex",
+        _regex,
+        _regex_argument,
+        "A regular expression (Python syntax) found in the string. Example: {regex: '^ord-\\d+$'}",
+        {"type": "string"},
+    ),
+    Matcher(
+        "type",
+        _type,
+        _type_argument,
+        "The JSON type of the value. Example: {type: string}",
+        {"anyOf": [{"enum": list(TYPES)}, _TEMPLATE]},
+    ),
+    Matcher(
+        "len",
+        _len,
+        _len_argument,
+        "The length of a string, list or object: a whole number or a matcher. "
+        "Example: {len: 3}, {len: {ge: 1}}",
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 0},
+                {"$ref": "#/definitions/matcher"},
+                _TEMPLATE,
+            ]
+        },
+    ),
+    Matcher(
+        "exists",
+        _exists,
+        _exists_argument,
+        "true: the path or header is there; false: it is absent. Example: {exists: false}",
+        {"anyOf": [{"type": "boolean"}, _TEMPLATE]},
+    ),
+    Matcher(
+        "one_of",
+        _one_of,
+        _one_of_argument,
+        "Equal to one of these values. Example: {one_of: [new, paid]}",
+        {"anyOf": [{"type": "array", "minItems": 1}, _TEMPLATE]},
+    ),
+    Matcher(
+        "approx",
+        _approx,
+        _approx_argument,
+        "A number close to this one (default rel 1e-6, abs 1e-12). "
+        "Example: {approx: 19.99}, {approx: {value: 20, abs: 0.01}}",
+        {"anyOf": [{"type": "number"}, _APPROX_MAPPING, _TEMPLATE]},
+    ),
+)
+CHECKS = {matcher.name: matcher.check for matcher in MATCHERS}
+NAMES = tuple(CHECKS)
+_ARGUMENT_CHECKS = {m.name: m.argument for m in MATCHERS if m.argument is not None}
