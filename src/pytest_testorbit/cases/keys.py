@@ -52,6 +52,11 @@ def ref(name: str) -> Schema:
     return {"$ref": f"#/definitions/{name}"}
 
 
+def or_empty(schema: Schema) -> Schema:
+    """``schema``, or nothing (``tags:`` left empty is YAML's null): the loader takes both."""
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
 def or_template(schema: Schema) -> Schema:
     """``schema``, or a template that gives such a value when the step runs."""
     return {"anyOf": [schema, ref("template")]}
@@ -66,6 +71,8 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 ON_FAILURE = ("stop", "continue")
 _NAMES = {"type": "string", "pattern": NAME_PATTERN}
 _TEXT = {"type": "string"}
+_SCALAR = {"type": ["string", "number", "boolean"]}  # written out as text
+_FREE_TEXT = {"type": ["string", "number", "boolean", "null"]}  # title: 2024 is text too
 
 
 # -- the step's parts, innermost first ------------------------------------------------------
@@ -83,13 +90,13 @@ AUTH_BASIC = Table(
         Key(
             "basic",
             "HTTP Basic: [user, password].",
-            {"type": "array", "minItems": 2, "maxItems": 2},
+            {"type": "array", "minItems": 2, "maxItems": 2, "items": _SCALAR},
         ),
     ),
     required=("basic",),
 )
 AUTH_BEARER = Table(
-    (Key("bearer", "Sent as 'Authorization: Bearer TOKEN'."),), required=("bearer",)
+    (Key("bearer", "Sent as 'Authorization: Bearer TOKEN'.", _SCALAR),), required=("bearer",)
 )
 AUTH_KINDS = (*AUTH_BASIC.names, *AUTH_BEARER.names)
 
@@ -129,7 +136,11 @@ REQUEST = Table(
             "json",
             "A JSON body (Content-Type: application/json). Whole-value templates keep their type.",
         ),
-        Key("data", "A form body (a mapping) or a raw text body (a string)."),
+        Key(
+            "data",
+            "A form body (a mapping) or a raw text body (a string).",
+            {"type": ["object", "string"]},
+        ),
         Key(
             "files",
             "A multipart upload: form field → file path (relative to the case file), "
@@ -296,7 +307,7 @@ STEP = Table(
             ref("nameText"),
         ),
         Key("id", "An explicit step id (the last part of the pytest node id).", ref("identifier")),
-        Key("description", "Free text.", _TEXT),
+        Key("description", "Free text.", _FREE_TEXT),
         Key("request", "The HTTP request.", ref("request")),
         Key("expect", "What the response must be.", ref("expect")),
         Key(
@@ -321,7 +332,7 @@ STEP = Table(
             "they extract are available to the steps after this one.",
             {"type": "string", "minLength": 1},
         ),
-        Key("with", "Variables for the used file's steps.", ref("variables")),
+        Key("with", "Variables for the used file's steps.", or_empty(ref("variables"))),
     ),
     description="One step: a request with expectations, or `use:` of another case file.",
     rules={
@@ -342,7 +353,11 @@ STEP = Table(
 _ROWS = {"type": "array", "minItems": 1, "items": ref("variables")}
 PARAMETRIZE = Table(
     (
-        Key("ids", "One id per row, unique.", {"type": "array", "items": ref("identifier")}),
+        Key(
+            "ids",
+            "One id per row, unique.",
+            or_empty({"type": "array", "items": ref("identifier")}),
+        ),
         Key("rows", "The rows: mappings of variables.", _ROWS),
     ),
     required=("rows",),
@@ -354,20 +369,24 @@ GROUP = Table(
             "The group's id (slugified); default: the file name without .orbit.yaml.",
             ref("nameText"),
         ),
-        Key("title", "Free text for reports.", _TEXT),
-        Key("description", "Free text.", _TEXT),
-        Key("owners", "E-mail addresses told about scheduled runs.", ref("stringList")),
+        Key("title", "Free text for reports.", _FREE_TEXT),
+        Key("description", "Free text.", _FREE_TEXT),
+        Key("owners", "E-mail addresses told about scheduled runs.", or_empty(ref("stringList"))),
         Key(
             "tags",
             "pytest marks: `pytest -m smoke`.",
-            {"anyOf": [_NAMES, {"type": "array", "items": _NAMES}]},
+            {"anyOf": [_NAMES, {"type": "array", "items": _NAMES}, {"type": "null"}]},
         ),
         Key(
             "parallel",
             "false: run on one worker with the other serial groups (default true).",
             {"type": "boolean"},
         ),
-        Key("variables", "The group's variables (over the environment's).", ref("variables")),
+        Key(
+            "variables",
+            "The group's variables (over the environment's).",
+            or_empty(ref("variables")),
+        ),
         Key(
             "parametrize",
             "One group instance per row: a list of rows (ids 0, 1, ...), "

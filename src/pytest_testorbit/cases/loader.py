@@ -136,9 +136,8 @@ class _FileReader(RequestReader, ExpectReader):
         else:
             group_id = group_id_from_path(self.path)
         group = Group(id=group_id, path=self.path, line=line)
-        for key in ("title", "description"):
-            if isinstance(data.get(key), (dict, list)):
-                raise self.error(f"{key} is text, not {_kind(data[key])}", data, key, (key,))
+        self.free_text(data, "title", ())
+        self.free_text(data, "description", ())
         group.title = str(data.get("title") or "")
         group.owners = self.string_list(data, "owners")
         group.tags = self.string_list(data, "tags")
@@ -190,6 +189,11 @@ class _FileReader(RequestReader, ExpectReader):
                 suggestion=slugify(text),
             )
         return text
+
+    def free_text(self, data: dict[Any, Any], key: str, keys: Keys) -> None:
+        """``title:`` and ``description:`` are text: a number reads as one, a list does not."""
+        if isinstance(data.get(key), (dict, list)):
+            raise self.error(f"{key} is text, not {_kind(data[key])}", data, key, (*keys, key))
 
     def string_list(self, data: dict[Any, Any], key: str) -> list[str]:
         raw = data.get(key)
@@ -315,6 +319,7 @@ class _FileReader(RequestReader, ExpectReader):
             step_id = slugify(Path(str(data["use"])).name.split(".")[0])
         else:
             raise self.error("a step needs a 'name:' (or an 'id:')", data, None, keys)
+        self.free_text(data, "description", keys)
         step = Step(id=step_id, name=str(data.get("name", step_id)), line=line_of(data, None))
         has_request, has_use = "request" in data, "use" in data
         if has_request == has_use:
