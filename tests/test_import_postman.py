@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from pytest_testorbit.cases.loader import CaseLoader
-from pytest_testorbit.cases.schema import load_schema
+from pytest_testorbit.cases.schemagen import schema as load_schema
 from pytest_testorbit.cli import main
 from pytest_testorbit.expr.templating import Templates
 from shop_api import install_shop

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ProjectFileError, TemplateCompileError, TemplateRenderError, did_you_mean
-from .keys import Key, Schema, Table, ref
+from .keys import Key, Schema, Table, or_empty, ref
 from .limits import MAX_TIMEOUT, timeout_problem
 from .project import Environment, Project
 from .project_path import PROJECT_FILE
-from .reader import LineReader
+from .reader import LineReader, _kind
 from .yamlsrc import LineDict, load_documents, plain
 
 if TYPE_CHECKING:
@@ -93,6 +93,9 @@ class ProjectReader(LineReader):
                 line=1,
             )
         self.check_keys(data, PROJECT_KEYS, ())
+        if isinstance(data.get("project"), (dict, list)):
+            message = f"project is a name, not {_kind(data['project'])}"
+            raise self.error(message, data, "project", ("project",))
         name = data.get("project") or self.path.parent.name
         environments = self.mapping(
             data.get("environments"), data, "environments", ("environments",)
@@ -101,6 +104,13 @@ class ProjectReader(LineReader):
             keys = ("environments", env_name)
             self.check_keys(self.mapping(raw, environments, env_name, keys), ENV_KEYS, keys)
         default_env = data.get("default_env")
+        if isinstance(default_env, (dict, list)):
+            raise self.error(
+                f"default_env is the name of an environment, not {_kind(default_env)}",
+                data,
+                "default_env",
+                ("default_env",),
+            )
         if default_env is not None and environments and default_env not in environments:
             raise self.error(
                 f"default_env '{default_env}' is not one of the environments",
@@ -175,6 +185,13 @@ class ProjectReader(LineReader):
         """A path written in orbit.yaml, relative to orbit.yaml's folder."""
         return str((self.path.parent / Path(value).expanduser()).resolve())
 
+    def texts(self, data: dict[Any, Any], keys: tuple[Any, ...], where: str) -> None:
+        """Every value of ``data`` is text (a template is text too): an address, a URL."""
+        for key, value in data.items():
+            if not isinstance(value, str):
+                message = f"{where}.{key} must be text, not {_kind(value)}"
+                raise self.error(message, data, key, (*keys, key))
+
     def notify(self, data: Any, *, render: bool) -> dict[str, Any]:
         data = self.mapping(data, None, "notify", ("notify",))
         maybe_render = self.render if render else (lambda value, *_: value)
@@ -188,6 +205,7 @@ class ProjectReader(LineReader):
                     raise self.error(
                         f"notify.email needs '{required}'", data, "email", ("notify", "email")
                     )
+            self.texts(email, ("notify", "email"), "notify.email")
             result["email"] = {
                 k: maybe_render(v, email, k, ("notify", "email", k)) for k, v in email.items()
             }
@@ -217,6 +235,7 @@ class ProjectReader(LineReader):
                     )
                 if not hook.get("url"):
                     raise self.error("a webhook needs a url", hooks, index, keys)
+                self.texts(hook, keys, f"notify.webhooks[{index}]")
                 result["webhooks"].append(
                     {k: maybe_render(v, hook, k, (*keys, k)) for k, v in hook.items()}
                 )
@@ -410,12 +429,14 @@ NOTIFY = Table(
 PROJECT = Table(
     (
         Key(
-            "project", "The project's name (default: the folder of orbit.yaml).", {"type": "string"}
+            "project",
+            "The project's name (default: the folder of orbit.yaml).",
+            {"type": ["string", "number", "boolean", "null"]},
         ),
         Key(
             "default_env",
             "The environment used without --orbit-env; one of environments.",
-            {"type": "string"},
+            {"type": ["string", "number", "boolean", "null"]},
         ),
         Key(
             "database",
@@ -434,7 +455,7 @@ PROJECT = Table(
             "trusted_paths",
             "Folders outside the project that files:, schema: and use: may name (relative to "
             "this file); every other path must stay inside the project's folder.",
-            _STRINGS,
+            or_empty(_STRINGS),
         ),
     ),
     description="The project: its environments, its results store and its notifications.",
