@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,73 +50,62 @@ class RequestReader(Reader):
 
     def request_option(self, key: str, data: dict[Any, Any], keys: Keys) -> Value:
         raw = data[key]
-        templated = isinstance(raw, str) and "{{" in raw
-        if key in ("params", "headers", "cookies") and not (isinstance(raw, dict) or templated):
+        read = _OPTIONS.get(key)  # json: any value
+        if read is not None:
+            raw = read(self, raw, data, keys)
+        return self.value(raw, data, key, keys)
+
+    def names_to_values(self, raw: Any, data: dict[Any, Any], keys: Keys) -> Any:
+        """``params:``, ``headers:``, ``cookies:``: a mapping (or a template giving one)."""
+        key = keys[-1]
+        if _templated(raw):
+            return raw
+        if not isinstance(raw, dict):
             raise self.error(f"request.{key} must be a mapping of names to values", data, key, keys)
-        if key == "timeout" and not templated:
-            problem = timeout_problem(raw)
+        for name, value in raw.items():
+            problem = _ENTRY_PROBLEMS[key](name, value)
             if problem:
-                raise self.error(problem, data, key, keys)
-        if key == "headers" and isinstance(raw, dict):
-            for name, value in raw.items():
-                if isinstance(value, (dict, list)):
-                    raise self.error(
-                        f"header {name} must be one text value, not "
-                        f"{'a mapping' if isinstance(value, dict) else 'a list'}",
-                        raw,
-                        name,
-                        (*keys, name),
-                    )
-        if key == "allow_redirects" and not isinstance(raw, bool) and not templated:
-            raise self.error(f"{key} must be true or false", data, key, keys)
-        if key == "verify" and not isinstance(raw, (bool, str)):
+                raise self.error(problem, raw, name, (*keys, name))
+        return raw
+
+    def timeout(self, raw: Any, data: dict[Any, Any], keys: Keys) -> Any:
+        problem = None if _templated(raw) else timeout_problem(raw)
+        if problem:
+            raise self.error(problem, data, keys[-1], keys)
+        return raw
+
+    def allow_redirects(self, raw: Any, data: dict[Any, Any], keys: Keys) -> Any:
+        if not isinstance(raw, bool) and not _templated(raw):
+            raise self.error(f"{keys[-1]} must be true or false", data, keys[-1], keys)
+        return raw
+
+    def verify(self, raw: Any, data: dict[Any, Any], keys: Keys) -> Any:
+        if not isinstance(raw, (bool, str)):
             raise self.error(
-                "verify must be true, false or the path of a CA bundle", data, key, keys
+                "verify must be true, false or the path of a CA bundle", data, "verify", keys
             )
-        if key == "verify" and isinstance(raw, str) and not templated:
-            bundle = (self.path.parent / raw).resolve()
-            if not bundle.is_file():
-                raise self.error(
-                    f"verify: CA bundle {raw!r} does not exist "
-                    "(paths are relative to the case file)",
-                    data,
-                    key,
-                    keys,
-                )
-            raw = str(bundle)
-        if key == "data" and not (isinstance(raw, (dict, str))):
+        if isinstance(raw, bool) or _templated(raw):
+            return raw
+        bundle = (self.path.parent / raw).resolve()
+        if not bundle.is_file():
+            raise self.error(
+                f"verify: CA bundle {raw!r} does not exist (paths are relative to the case file)",
+                data,
+                "verify",
+                keys,
+            )
+        return str(bundle)
+
+    def data(self, raw: Any, data: dict[Any, Any], keys: Keys) -> Any:
+        if not isinstance(raw, (dict, str)):
             raise self.error(
                 f"request.data is a mapping of form fields or a text body, not {_kind(raw)}; "
                 "send JSON with json:",
                 data,
-                key,
+                "data",
                 keys,
             )
-        if key == "cookies" and isinstance(raw, dict):
-            for name, value in raw.items():
-                if isinstance(value, (dict, list)):
-                    raise self.error(
-                        f"cookie {name} is one text value, not {_kind(value)}",
-                        raw,
-                        name,
-                        (*keys, name),
-                    )
-        if key == "params" and isinstance(raw, dict):
-            for name, value in raw.items():
-                items = value if isinstance(value, list) else [value]
-                if any(isinstance(item, (dict, list)) for item in items):
-                    raise self.error(
-                        f"query parameter {name} is a value or a list of values, "
-                        f"not {_kind(value)}",
-                        raw,
-                        name,
-                        (*keys, name),
-                    )
-        if key == "auth":
-            raw = self.auth(raw, data, keys)
-        if key == "files":
-            raw = self.files(raw, data, keys)
-        return self.value(raw, data, key, keys)
+        return raw
 
     def auth(self, raw: Any, data: dict[Any, Any], keys: Keys) -> Any:
         if not isinstance(raw, dict) or len(raw) != 1 or next(iter(raw)) not in AUTH_KINDS:
@@ -196,3 +186,45 @@ class RequestReader(Reader):
         return resolved
 
     # -- expect, extract, retry ------------------------------------------------------------
+
+
+def _templated(raw: Any) -> bool:
+    return isinstance(raw, str) and "{{" in raw
+
+
+def _header_problem(name: Any, value: Any) -> str | None:
+    if isinstance(value, (dict, list)):
+        return f"header {name} must be one text value, not {_kind(value)}"
+    return None
+
+
+def _cookie_problem(name: Any, value: Any) -> str | None:
+    if isinstance(value, (dict, list)):
+        return f"cookie {name} is one text value, not {_kind(value)}"
+    return None
+
+
+def _param_problem(name: Any, value: Any) -> str | None:
+    items = value if isinstance(value, list) else [value]
+    if any(isinstance(item, (dict, list)) for item in items):
+        return f"query parameter {name} is a value or a list of values, not {_kind(value)}"
+    return None
+
+
+_ENTRY_PROBLEMS: dict[Any, Callable[[Any, Any], str | None]] = {
+    "params": _param_problem,
+    "headers": _header_problem,
+    "cookies": _cookie_problem,
+}
+# How each option of a request is read (REQUEST_KEYS; json: takes any value)
+_OPTIONS: dict[str, Callable[[RequestReader, Any, dict[Any, Any], Keys], Any]] = {
+    "params": RequestReader.names_to_values,
+    "headers": RequestReader.names_to_values,
+    "cookies": RequestReader.names_to_values,
+    "data": RequestReader.data,
+    "files": RequestReader.files,
+    "auth": RequestReader.auth,
+    "timeout": RequestReader.timeout,
+    "allow_redirects": RequestReader.allow_redirects,
+    "verify": RequestReader.verify,
+}
