@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -274,73 +275,74 @@ class ExpectReader(Reader):
                     variable,
                     where,
                 )
-            if isinstance(spec, str):
-                extractions.append(
-                    Extraction(variable, "json", self.jsonpath(spec, data, variable, where), spec)
-                )
-                continue
-            secret = False
-            if isinstance(spec, dict) and "secret" in spec:
-                secret = spec["secret"]
-                if not isinstance(secret, bool):
-                    raise self.error(
-                        "extract secret must be true or false", spec, "secret", (*where, "secret")
-                    )
-            # The kind is what is left beside secret:; errors point into the mapping as written.
-            kinds = (
-                {key: value for key, value in spec.items() if key != "secret"}
-                if isinstance(spec, dict)
-                else spec
-            )
-            if not isinstance(kinds, dict) or len(kinds) != 1:
-                raise self.error(
-                    "extract takes a JSONPath, or one of {json: PATH}, {header: NAME}, "
-                    "{cookie: NAME}, {regex: PATTERN}, {status: true}, "
-                    "each with an optional secret: true",
-                    data,
-                    variable,
-                    where,
-                    choices=EXTRACT_KINDS,
-                )
-            kind, argument = next(iter(kinds.items()))
-            if kind not in EXTRACT_KINDS:
-                raise self.error(
-                    f"unknown extract kind '{kind}'",
-                    spec,
-                    kind,
-                    (*where, kind),
-                    suggestion=did_you_mean(str(kind), EXTRACT_KINDS),
-                    choices=EXTRACT_KINDS,
-                )
-            if kind in ("json", "path"):
-                argument = self.jsonpath(argument, spec, kind, (*where, kind))
-                kind = "json"  # path: is json's other name
-            elif kind == "regex":
-                # Extraction patterns are not templates: "{{" is checked like any pattern.
-                problem = matchers.validate_matcher({"regex": argument})
-                if problem is None and isinstance(argument, str) and "{{" in argument:
-                    problem = matchers.regex_problem(argument)
-                if problem:
-                    raise self.error(problem[1], spec, kind, (*where, kind))
-            elif kind == "status":
-                if argument is not True:
-                    raise self.error(
-                        "extract {status: true} takes true", spec, kind, (*where, kind)
-                    )
-            elif not isinstance(argument, str) or not argument:
-                raise self.error(
-                    f"extract {{{kind}: NAME}} takes a {kind} name", spec, kind, (*where, kind)
-                )
-            extractions.append(
-                Extraction(
-                    variable,
-                    kind,
-                    argument,
-                    f"{kind}: {argument if kind != 'json' else argument.source}",
-                    secret=secret,
-                )
-            )
+            extractions.append(self.extraction(variable, spec, data, where))
         return extractions
+
+    def extraction(self, variable: str, spec: Any, data: Any, where: Keys) -> Extraction:
+        if isinstance(spec, str):
+            return Extraction(variable, "json", self.jsonpath(spec, data, variable, where), spec)
+        secret = False
+        if isinstance(spec, dict) and "secret" in spec:
+            secret = spec["secret"]
+            if not isinstance(secret, bool):
+                raise self.error(
+                    "extract secret must be true or false", spec, "secret", (*where, "secret")
+                )
+        # The kind is what is left beside secret:; errors point into the mapping as written.
+        kinds = (
+            {key: value for key, value in spec.items() if key != "secret"}
+            if isinstance(spec, dict)
+            else spec
+        )
+        if not isinstance(kinds, dict) or len(kinds) != 1:
+            raise self.error(
+                "extract takes a JSONPath, or one of {json: PATH}, {header: NAME}, "
+                "{cookie: NAME}, {regex: PATTERN}, {status: true}, "
+                "each with an optional secret: true",
+                data,
+                variable,
+                where,
+                choices=EXTRACT_KINDS,
+            )
+        kind, argument = next(iter(kinds.items()))
+        if kind not in EXTRACT_KINDS:
+            raise self.error(
+                f"unknown extract kind '{kind}'",
+                spec,
+                kind,
+                (*where, kind),
+                suggestion=did_you_mean(str(kind), EXTRACT_KINDS),
+                choices=EXTRACT_KINDS,
+            )
+        argument = _EXTRACT_ARGUMENTS.get(kind, ExpectReader.extract_name)(
+            self, kind, argument, spec, (*where, kind)
+        )
+        kind = "json" if kind == "path" else kind  # path: is json's other name
+        source = f"{kind}: {argument if kind != 'json' else argument.source}"
+        return Extraction(variable, kind, argument, source, secret=secret)
+
+    def extract_path(self, kind: str, argument: Any, spec: Any, keys: Keys) -> Any:
+        return self.jsonpath(argument, spec, kind, keys)
+
+    def extract_regex(self, kind: str, argument: Any, spec: Any, keys: Keys) -> Any:
+        # Extraction patterns are not templates: "{{" is checked like any pattern.
+        problem = matchers.validate_matcher({"regex": argument})
+        if problem is None and isinstance(argument, str) and "{{" in argument:
+            problem = matchers.regex_problem(argument)
+        if problem:
+            raise self.error(problem[1], spec, kind, keys)
+        return argument
+
+    def extract_status(self, kind: str, argument: Any, spec: Any, keys: Keys) -> Any:
+        if argument is not True:
+            raise self.error("extract {status: true} takes true", spec, kind, keys)
+        return argument
+
+    def extract_name(self, kind: str, argument: Any, spec: Any, keys: Keys) -> Any:
+        """``header:`` and ``cookie:`` take the name of one."""
+        if not isinstance(argument, str) or not argument:
+            raise self.error(f"extract {{{kind}: NAME}} takes a {kind} name", spec, kind, keys)
+        return argument
 
     def retry(self, data: dict[Any, Any], keys: Keys) -> Retry:
         self.check_keys(data, RETRY_KEYS, keys, "retry")
@@ -385,6 +387,15 @@ class ExpectReader(Reader):
             (*keys, "until"),
         )
         return Retry(times=times, delay=float(delay), until=until)
+
+
+# How each extract kind's argument is read; header: and cookie: by ``extract_name``
+_EXTRACT_ARGUMENTS: dict[str, Callable[[ExpectReader, str, Any, Any, Keys], Any]] = {
+    "json": ExpectReader.extract_path,
+    "path": ExpectReader.extract_path,
+    "regex": ExpectReader.extract_regex,
+    "status": ExpectReader.extract_status,
+}
 
 
 def _container_of(schema: Any, where: tuple[Any, ...], parent: Any, key: Any) -> tuple[Any, Any]:
