@@ -39,16 +39,17 @@ class CaseFile(pytest.File):
         if groups:
             orbit.environment  # noqa: B018  # render the environment now: its errors are collection errors
         registered = set(self.config.getini("markers"))
-        for group in groups:
+        for position, group in enumerate(groups):
             for tag in group.tags:
                 if not any(line.split(":")[0].strip() == tag for line in registered):
                     self.config.addinivalue_line("markers", f"{tag}: case group tag")
                     registered.add(tag)
-            for param_id, row in group.instances:
+            for place, (param_id, row) in enumerate(group.instances):
                 name = display_id(group.id, param_id)
                 node = GroupNode.from_parent(
                     self, name=name, group=group, param_id=param_id, row=row
                 )
+                node.file_place = (position, place)
                 for tag in group.tags:
                     node.add_marker(tag)
                 yield node
@@ -75,6 +76,7 @@ class GroupNode(pytest.Collector):
         self.blocked_by: str | None = None
         self.planned: list[str] = []  # ids of this group's steps selected in this session
         self.ahead: GroupAhead | None = None  # its steps run on a worker thread (concurrency)
+        self.file_place = (0, 0)  # the group's place in its file, the instance's in the group
 
     def collect(self) -> Iterator[pytest.Item]:
         for index, step in enumerate(self.group.steps):

@@ -19,8 +19,15 @@ an event that ``runner/http.py`` checks before every request: no request starts 
 
 Hooks and template functions of the groups that run ahead (``pytest_orbit_group_variables``,
 functions from ``pytest_orbit_template_globals``) run on the worker threads; see
-docs/performance.md. Under xdist each worker runs its groups one at a time: a worker has no
-public view of the work queued for it, so it cannot run ahead.
+docs/performance.md.
+
+Under xdist (``-n`` with orbit's scheduling) every worker has a pool too. A worker has no
+public view of the work queued for it, so the controller deals the units up front and each
+worker computes its own share the same way (``partition.py``): the pool plans exactly that
+share and starts running ahead once pytest reaches its first step (by then the controller
+has sent the whole share). Items outside the plan (what a replacement worker gets after a
+crash) run on the main thread, the serial way. Other ``--dist`` modes keep one group at a
+time per worker.
 """
 
 from __future__ import annotations
@@ -30,12 +37,14 @@ import time
 from collections.abc import Callable, Generator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from . import options
+from . import options, partition
 from .collect import GroupNode, StepItem
+from .groupids import StepRef
 
 PLUGIN_NAME = "orbit-concurrency-pool"
 # Marks pytest may act on before a step's setup (and so before the work would start).
@@ -44,18 +53,24 @@ _MARKS_THAT_SKIP = ("skip", "skipif", "xfail")
 
 def pytest_configure(config: pytest.Config) -> None:
     width = options.concurrency(config)  # a bad value is a usage error, even under xdist
-    wanted = width > 1 and not _under_xdist(config)
+    dealt = partition.worker_slot(config)  # a worker whose controller dealt the units
+    wanted = width > 1 and (dealt is not None or not _under_xdist(config))
     if wanted and not config.pluginmanager.has_plugin(PLUGIN_NAME):
-        config.pluginmanager.register(GroupPool(width), PLUGIN_NAME)
+        config.pluginmanager.register(GroupPool(width, dealt), PLUGIN_NAME)
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
     width = options.concurrency(config)
-    if width > 1 and _under_xdist(config):
-        return (
-            f"orbit: --orbit-concurrency {width} is not used under -n: "
-            "each xdist worker runs its groups one at a time"
-        )
+    if width > 1 and _under_xdist(config) and not hasattr(config, "workerinput"):
+        from .parallel import TAKEN_OVER
+
+        dist = config.getoption("dist", default="no")
+        if dist not in TAKEN_OVER:
+            return (
+                f"orbit: --orbit-concurrency {width} is not used under --dist {dist}: "
+                "each xdist worker runs its groups one at a time"
+            )
+        return f"orbit: --orbit-concurrency {width} in each xdist worker"
     return None
 
 
@@ -158,8 +173,9 @@ class Unit:
 class GroupPool:
     """The session's pool of group workers, and the plan it submits them from."""
 
-    def __init__(self, width: int) -> None:
+    def __init__(self, width: int, dealt: tuple[int | None, int] | None = None) -> None:
         self.width = width
+        self.dealt = dealt  # under xdist: (this worker's slot or None, the worker count)
         self.window = 2 * width  # units submitted ahead of the one pytest is at
         self.stop = threading.Event()
         self.units: list[Unit] = []
@@ -183,6 +199,30 @@ class GroupPool:
             if any(item.get_closest_marker(name) for name in _MARKS_THAT_SKIP):
                 unit.inline = True
 
+    def share(self, items: list[pytest.Item]) -> list[pytest.Item]:
+        """The items this process runs, in the order it runs them: all of them, or under
+        xdist this worker's share of the units dealt up front (partition.py)."""
+        if self.dealt is None:
+            return items
+        slot, count = self.dealt
+        if slot is None:
+            return []  # a replacement worker: what it is sent runs the serial way
+        nodes = {item.nodeid: item for item in items}
+
+        def serial(ref: StepRef) -> bool:
+            item = nodes[ref.nodeid]
+            return isinstance(item, StepItem) and not item.parent.group.parallel
+
+        def file_order(ref: StepRef) -> tuple[Any, ...]:
+            item = nodes[ref.nodeid]
+            assert isinstance(item, StepItem)
+            return (Path(ref.file).parts, *item.parent.file_place)
+
+        nodeids = [item.nodeid for item in items]
+        units = partition.units(nodeids, serial, file_order)
+        mine = partition.deal(units, count)[slot]
+        return [items[index] for _, indices in mine for index in indices]
+
     def fill(self) -> None:
         assert self.pool is not None
         while self.next < len(self.units) and not self.stop.is_set():
@@ -202,10 +242,13 @@ class GroupPool:
             yield
             return
         self.session = session
-        self.plan(session.items)
+        self.plan(self.share(session.items))
         self.pool = ThreadPoolExecutor(self.width, thread_name_prefix="orbit-group")
         try:
-            self.fill()
+            if self.dealt is None:
+                # Under xdist nothing runs ahead before pytest reaches the share's first
+                # step: only then is it sure that the controller sent this worker its share.
+                self.fill()
             yield
         finally:
             self.stop.set()

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from . import shard
+from . import options, partition, shard
 
 PLUGIN_NAME = "orbit-parallel-xdist"
 TAKEN_OVER = ("load", "loadscope")  # -n alone means load, which cannot keep a group whole
@@ -58,6 +58,10 @@ class XdistHooks:
         # Workers must all pick the same shard: they get the controller's one read of the
         # store instead of each reading it at a different moment.
         node.workerinput[shard.WORKERINPUT_KEY] = shard.durations(node.config)
+        # With --orbit-concurrency the units are dealt up front, so that each worker's pool
+        # knows its share (partition.py); the worker learns that the controller does so here.
+        if options.concurrency(node.config) > 1 and node.config.getoption("dist") in TAKEN_OVER:
+            node.workerinput[partition.WORKERINPUT_KEY] = True
 
     def pytest_handlecrashitem(self, crashitem: str, report: pytest.TestReport, sched: Any) -> None:
         """Give the crash report its step's data, so the store knows the group it ended."""

@@ -19,13 +19,12 @@ from typing import Any
 
 import pytest
 
-from .groupids import GroupIndex, is_step_nodeid, parse
+from . import options, partition
+from .groupids import GroupIndex, StepRef, is_step_nodeid, parse
+from .partition import Unit
 
-SERIAL = "orbit::serial"  # the work unit of all parallel: false groups
 NUMNODES_KEY = pytest.StashKey[int]()  # set by parallel.py's pytest_xdist_setupnodes
 HOLD = 2  # a worker runs an item only once it holds the next one (or is told to shut down)
-
-Unit = tuple[str, list[int]]  # a unit: its key, its items (collection indices) in run order
 
 
 class OrbitScheduling:
@@ -117,10 +116,17 @@ class OrbitScheduling:
 
 class GroupScheduling:
     """One unit per parallel group instance, one for all serial groups, loadscope's for the
-    rest; units are sent whole, and a group its worker died in is never sent again."""
+    rest; units are sent whole, and a group its worker died in is never sent again.
+
+    With ``--orbit-concurrency N`` the units are dealt up front (``partition.py``): each
+    worker gets its whole share at once, and its pool runs up to ``2 * N`` group instances
+    ahead of the step pytest is at, which a crash must take into account."""
 
     def __init__(self, config: pytest.Config, log: Any, numnodes: int) -> None:
         self.config, self.log, self.numnodes = config, log, numnodes
+        self.width = options.concurrency(config)
+        self.dealt = self.width > 1  # the units are dealt up front (parallel.py tells workers)
+        self._shares: dict[Any, list[str]] = {}  # node -> its dealt group instances, in order
         self.index = GroupIndex(config)
         self.collection: list[str] | None = None  # the one all workers collected, once checked
         self.queue: deque[Unit] = deque()  # units no worker has been given
@@ -195,16 +201,42 @@ class GroupScheduling:
         assert self.collection is not None
         crashitem = self.collection[pending[0]]
         crashed = parse(crashitem)
-        half_run = crashed.scope if crashed is not None else None
+        half_run = {crashed.scope} if crashed is not None else set()
+        half_run |= self._maybe_started(node, crashed)
         units: dict[str, list[int]] = {}
         for index in pending[1:]:
             ref = parse(self.collection[index])
-            if ref is not None and ref.scope == half_run:
+            if ref is not None and ref.scope in half_run:
                 continue  # the rest of a half-run group: stored as not run, never re-sent
             units.setdefault(self._unit_key(self.collection[index]), []).append(index)
         self.queue.extendleft(reversed(units.items()))  # at the front, in their order
         self._hand_out()
         return crashitem
+
+    def _maybe_started(self, node: Any, crashed: StepRef | None) -> set[str]:
+        """The group instances a dead worker's pool may have begun ahead of the crashed one.
+
+        The pool runs ahead at most ``2 * N`` instances of its share past the one pytest is
+        at, never past a ``parallel: false`` group; whether they sent anything died with the
+        worker, so none of them is sent again (docs/parallel.md)."""
+        share = self._shares.pop(node, [])
+        if crashed is None or crashed.scope not in share:
+            return set()
+        at = share.index(crashed.scope)
+        maybe: set[str] = set()
+        for scope in share[at + 1 : at + 2 * self.width]:
+            if self._serial.get(scope, False):
+                break  # the pool waits at a parallel: false group
+            maybe.add(scope)
+        if maybe:
+            reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+            if reporter is not None:
+                reporter.write_line(
+                    f"orbit: not sending {len(maybe)} group(s) of the crashed worker "
+                    f"{_name(node)} to another worker: its --orbit-concurrency pool may have "
+                    "begun them (docs/parallel.md)"
+                )
+        return maybe
 
     def schedule(self) -> None:
         assert self.collection_is_completed
@@ -219,8 +251,37 @@ class GroupScheduling:
                     collection = []  # as xdist does: the run stops with the difference shown
                     break
             self.collection = collection
-            self.queue.extend(self._units(collection))
+            all_units = partition.units(collection, self._serial_of, self._file_order)
+            if self.dealt:
+                all_units = self._deal(all_units)
+            self.queue.extend(all_units)
         self._hand_out()
+
+    def _deal(self, all_units: list[Unit]) -> list[Unit]:
+        """Send each usable worker its share whole; the units left (the share of a worker
+        that is gone or collected other tests) are handed out as usual, and run there one
+        group at a time."""
+        assert self.collection is not None
+        count = self.numnodes
+        left: list[Unit] = []
+        owners: dict[int, Any] = {}
+        for node in self._collections:
+            slot = partition.slot_of(node.workerinput.get("workerid"), count)
+            if slot is not None and not node.shutting_down:
+                owners[slot] = node
+        for slot, share in enumerate(partition.deal(all_units, count)):
+            node = owners.get(slot)
+            if node is None:
+                left.extend(share)
+                continue
+            indices = [index for _, unit in share for index in unit]
+            if indices:
+                self._sent[node].extend(indices)
+                node.send_runtest_some(indices)
+            scopes = (parse(self.collection[index]) for index in indices)
+            self._shares[node] = list(dict.fromkeys(ref.scope for ref in scopes if ref))
+        # Keep the collection order of what is left.
+        return sorted(left, key=lambda unit: all_units.index(unit))
 
     # -- handing out -----------------------------------------------------------------------
 
@@ -243,27 +304,15 @@ class GroupScheduling:
         self._sent[node].extend(indices)
         node.send_runtest_some(indices)
 
-    def _units(self, collection: list[str]) -> list[Unit]:
-        units: dict[str, list[int]] = {SERIAL: []}
-        for index, nodeid in enumerate(collection):
-            units.setdefault(self._unit_key(nodeid), []).append(index)
-        # Python's sort is stable: steps keep their collected (file) order in a group.
-        units[SERIAL].sort(key=lambda index: self._file_order(collection[index]))
-        # Serial groups first: they are the longest unit, and starting them early keeps the
-        # other workers from waiting on them at the end of the run.
-        return [(key, nodeids) for key, nodeids in units.items() if nodeids]
-
     def _unit_key(self, nodeid: str) -> str:
-        ref = parse(nodeid)
-        if ref is None:
-            return nodeid.rsplit("::", 1)[0]  # loadscope's unit: a module or a class
+        return partition.unit_key(nodeid, self._serial_of)
+
+    def _serial_of(self, ref: StepRef) -> bool:
         if ref.scope not in self._serial:
             self._serial[ref.scope] = self.index.info(ref).serial
-        return SERIAL if self._serial[ref.scope] else ref.scope
+        return self._serial[ref.scope]
 
-    def _file_order(self, nodeid: str) -> tuple[Any, ...]:
-        ref = parse(nodeid)
-        assert ref is not None  # only steps are in the serial unit
+    def _file_order(self, ref: StepRef) -> tuple[Any, ...]:
         return self.index.info(ref).order
 
     def _collection_differs(
