@@ -164,3 +164,20 @@ def test_anonymous_read_opens_the_pages_without_logging_in(served):
 
     assert answer.status_code == 200
     assert "Log in</a>" in answer.text
+
+
+def test_counts_of_one_read_in_the_singular(tmp_path):
+    # One run of one group: every page that counts runs or groups says it in the singular.
+    url = f"sqlite:///{tmp_path / 'results.db'}"
+    store_with_reader(url, Shape(groups=1, runs=1), "rita", PASSWORD)
+    with serve(ServerSettings(db_url=url, anonymous_read=True)) as one:
+        pages = {
+            path: re.sub(r"\s+", " ", requests.get(one.url + path, timeout=30).text)
+            for path in ("/groups/1", "/projects/shop", "/runs/run-00000")
+        }
+    assert "· last run," in pages["/groups/1"]
+    assert "1 group over the last run" in pages["/projects/shop"]
+    assert "<th>Last run</th>" in pages["/projects/shop"]
+    assert re.search(r"\b1 group, \d+ steps\b", pages["/runs/run-00000"])
+    for text in pages.values():
+        assert not re.search(r"\b1 (runs|groups|steps)\b|last 1 runs", text)

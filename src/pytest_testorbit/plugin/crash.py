@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..outcomes import ERROR, GroupIdentity, PhaseReport, StepReport
-from .groupids import GroupIndex, StepRef
+from ..outcomes import ERROR, NOT_RUN, GroupIdentity, PhaseReport, StepReport
+from .groupids import GroupIndex, StepRef, parse
 from .reporting import mask_longrepr
 from .session import SESSION_KEY
 
@@ -30,6 +30,36 @@ def crash_phase(
     masked = mask_longrepr(longrepr, _secrets(index, group, ref.param_id))
     steps = {step.id: (i, step) for i, step in enumerate(group.steps)} if group else {}
     order, step = steps.get(ref.step_id, (0, None))
+    identity, planned = _identity(index, collection, ref)
+    report = StepReport(
+        step_id=ref.step_id,
+        order=order,
+        name=step.name if step else ref.step_id,
+        outcome=ERROR,
+        message=str(masked),
+        line=step.line if step else None,
+    )
+    return PhaseReport(identity, report, "crash", planned), masked
+
+
+def unreported_phase(index: GroupIndex, collection: list[str], scope: str) -> PhaseReport | None:
+    """A group instance that sent no report and never will (its worker died while its pool
+    may have begun it): its identity and plan, every step not run."""
+    prefix = scope + "::"
+    ref = next((parse(n) for n in collection if n.startswith(prefix)), None)
+    if ref is None:
+        return None
+    identity, planned = _identity(index, collection, ref)
+    first = StepReport(step_id=planned[0], order=0, name=planned[0], outcome=NOT_RUN)
+    return PhaseReport(identity, first, "crash", planned)
+
+
+def _identity(
+    index: GroupIndex, collection: list[str], ref: StepRef
+) -> tuple[GroupIdentity, list[str]]:
+    """The group's identity, read from its case file, and its steps in this collection."""
+    info = index.info(ref)
+    group = info.group
     prefix = ref.scope + "::"
     planned = [n[len(prefix) :] for n in collection if n.startswith(prefix)]
     identity = GroupIdentity(
@@ -41,15 +71,7 @@ def crash_phase(
         tags=list(group.tags) if group else [],
         parallel=not info.serial,
     )
-    report = StepReport(
-        step_id=ref.step_id,
-        order=order,
-        name=step.name if step else ref.step_id,
-        outcome=ERROR,
-        message=str(masked),
-        line=step.line if step else None,
-    )
-    return PhaseReport(identity, report, "crash", planned or [ref.step_id]), masked
+    return identity, planned or [ref.step_id]
 
 
 def _secrets(index: GroupIndex, group: Group | None, param_id: str) -> Secrets:

@@ -77,3 +77,17 @@ class XdistHooks:
         phase, masked = crash_phase(groups.index, groups.collection or [], ref, report.longrepr)
         report.longrepr = masked
         setattr(report, REPORT_ATTRIBUTE, phase.to_json())
+        self._store_dropped(groups)
+
+    @staticmethod
+    def _store_dropped(groups: Any) -> None:
+        """The groups a dead worker's pool may have begun send no report: the results
+        writer gets them here, to store with every step not run."""
+        from .crash import unreported_phase
+        from .results import PLUGIN_NAME as RESULTS
+
+        results = groups.config.pluginmanager.get_plugin(RESULTS)
+        while groups.dropped:
+            phase = unreported_phase(groups.index, groups.collection or [], groups.dropped.pop(0))
+            if results is not None and phase is not None:
+                results.expect_group(phase)

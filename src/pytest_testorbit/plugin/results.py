@@ -136,6 +136,12 @@ class Results:
         if self.pending and time.monotonic() - self.last_sent >= SEND_INTERVAL:
             self._send()
 
+    def expect_group(self, phase: PhaseReport) -> None:
+        """A group instance that will send no report (its worker died while its pool may
+        have begun it): written at session end with its steps not run."""
+        if phase.group.key not in self.groups:
+            self.groups[phase.group.key] = _Group(phase, partial=False)
+
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
         # pytest and xdist stop a run at a failure (--sw, -x, --maxfail) by raising a subclass
         # of KeyboardInterrupt; only Ctrl-C itself is an interrupted run.

@@ -127,6 +127,7 @@ class GroupScheduling:
         self.width = options.concurrency(config)
         self.dealt = self.width > 1  # the units are dealt up front (parallel.py tells workers)
         self._shares: dict[Any, list[str]] = {}  # node -> its dealt group instances, in order
+        self.dropped: list[str] = []  # instances a dead worker's pool may have begun: not run
         self.index = GroupIndex(config)
         self.collection: list[str] | None = None  # the one all workers collected, once checked
         self.queue: deque[Unit] = deque()  # units no worker has been given
@@ -228,6 +229,7 @@ class GroupScheduling:
             if self._serial.get(scope, False):
                 break  # the pool waits at a parallel: false group
             maybe.add(scope)
+        self.dropped.extend(sorted(maybe, key=share.index))
         if maybe:
             reporter = self.config.pluginmanager.get_plugin("terminalreporter")
             if reporter is not None:

@@ -32,6 +32,16 @@ def _seconds(value: float | None) -> str:
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
 
 
+def _count(number: int, word: str) -> str:
+    """``1 run``, ``2 runs``: the number and its noun in the number's grammar."""
+    return f"{number} {word}" if number == 1 else f"{number} {word}s"
+
+
+def _last(number: int, word: str) -> str:
+    """``last run``, ``last 5 runs``."""
+    return f"last {word}" if number == 1 else f"last {number} {word}s"
+
+
 def _tone(rate: float | None) -> str:
     if rate is None:
         return "none"
@@ -46,7 +56,9 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(percent=percent, when=_when, seconds=_seconds, tone=_tone)
+    env.filters.update(
+        percent=percent, when=_when, seconds=_seconds, tone=_tone, count=_count, last=_last
+    )
     return env
 
 
