@@ -106,6 +106,48 @@ def test_a_disabled_gc_stays_disabled_after_the_run(orbit):
     assert disabled_after == (False, before[1], before[2])
 
 
+# Registered at import, before the plugin's exit handler, so it runs after it (atexit is
+# last in, first out): it sees what the interpreter's last collection will see.
+AT_EXIT = """
+import atexit
+import gc
+
+import pytest
+
+
+def _report():
+    print(f"frozen at exit: {gc.get_freeze_count()}", flush=True)
+
+
+atexit.register(_report)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    print(f"frozen after unconfigure: {gc.get_freeze_count()}", flush=True)
+"""
+
+
+def test_a_process_that_ends_after_the_run_leaves_its_objects_frozen_for_the_exit(orbit):
+    # Unfrozen at unconfigure for whoever goes on after pytest, frozen again at exit so the
+    # interpreter's last collection does not walk the collected tree (docs/performance.md).
+    orbit.httpserver.expect_request("/one").respond_with_json({})
+    orbit.case(
+        "g.orbit.yaml",
+        """
+        steps:
+          - name: one
+            request: {method: GET, url: /one}
+        """,
+    )
+    orbit.write("conftest.py", AT_EXIT)
+    result = orbit.run_subprocess()
+    result.assert_outcomes(passed=1)
+    lines = dict(line.split(": ") for line in result.outlines if line.startswith("frozen "))
+    assert lines["frozen after unconfigure"] == "0"
+    assert int(lines["frozen at exit"]) > 1000
+
+
 def test_a_run_without_case_files_freezes_nothing(orbit):
     orbit.write(
         "test_plain.py",
