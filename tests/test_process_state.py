@@ -58,13 +58,8 @@ def odd_gc_settings() -> Iterator[None]:
         gc.set_threshold(*threshold)
 
 
-def recorded_args(orbit) -> dict[str, list[str]]:
-    lines = (orbit.pytester.path / "args.jsonl").read_text(encoding="utf-8").splitlines()
-    return {entry["when"]: entry["args"] for entry in map(json.loads, lines)}
-
-
-@pytest.mark.usefixtures("odd_gc_settings")
-def test_the_gc_is_frozen_while_steps_run_and_as_before_after_the_run(orbit):
+def one_step_group(orbit) -> None:
+    """A case file of one group of one step, and the server's answer to it."""
     orbit.httpserver.expect_request("/one").respond_with_json({})
     orbit.case(
         "g.orbit.yaml",
@@ -74,6 +69,16 @@ def test_the_gc_is_frozen_while_steps_run_and_as_before_after_the_run(orbit):
             request: {method: GET, url: /one}
         """,
     )
+
+
+def recorded_args(orbit) -> dict[str, list[str]]:
+    lines = (orbit.pytester.path / "args.jsonl").read_text(encoding="utf-8").splitlines()
+    return {entry["when"]: entry["args"] for entry in map(json.loads, lines)}
+
+
+@pytest.mark.usefixtures("odd_gc_settings")
+def test_the_gc_is_frozen_while_steps_run_and_as_before_after_the_run(orbit):
+    one_step_group(orbit)
     orbit.write(
         "test_gc_inside.py",
         "import gc\n\n\ndef test_collected_tree_is_frozen():\n    assert gc.get_freeze_count() > 0\n",
@@ -86,15 +91,7 @@ def test_the_gc_is_frozen_while_steps_run_and_as_before_after_the_run(orbit):
 
 @pytest.mark.usefixtures("odd_gc_settings")
 def test_a_disabled_gc_stays_disabled_after_the_run(orbit):
-    orbit.httpserver.expect_request("/one").respond_with_json({})
-    orbit.case(
-        "g.orbit.yaml",
-        """
-        steps:
-          - name: one
-            request: {method: GET, url: /one}
-        """,
-    )
+    one_step_group(orbit)
     before = gc_state()
     gc.disable()
     try:
@@ -131,15 +128,7 @@ def pytest_unconfigure(config):
 def test_a_process_that_ends_after_the_run_leaves_its_objects_frozen_for_the_exit(orbit):
     # Unfrozen at unconfigure for whoever goes on after pytest, frozen again at exit so the
     # interpreter's last collection does not walk the collected tree (docs/performance.md).
-    orbit.httpserver.expect_request("/one").respond_with_json({})
-    orbit.case(
-        "g.orbit.yaml",
-        """
-        steps:
-          - name: one
-            request: {method: GET, url: /one}
-        """,
-    )
+    one_step_group(orbit)
     orbit.write("conftest.py", AT_EXIT)
     result = orbit.run_subprocess()
     result.assert_outcomes(passed=1)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..outcomes import ERROR, NOT_RUN, GroupIdentity, PhaseReport, StepReport
-from .groupids import GroupIndex, StepRef, parse
+from .groupids import GroupIndex, GroupInfo, StepRef, parse
 from .reporting import mask_longrepr
 from .session import SESSION_KEY
 
@@ -30,7 +30,7 @@ def crash_phase(
     masked = mask_longrepr(longrepr, _secrets(index, group, ref.param_id))
     steps = {step.id: (i, step) for i, step in enumerate(group.steps)} if group else {}
     order, step = steps.get(ref.step_id, (0, None))
-    identity, planned = _identity(index, collection, ref)
+    identity, planned = _identity(index, collection, ref, info)
     report = StepReport(
         step_id=ref.step_id,
         order=order,
@@ -49,16 +49,15 @@ def unreported_phase(index: GroupIndex, collection: list[str], scope: str) -> Ph
     ref = next((parse(n) for n in collection if n.startswith(prefix)), None)
     if ref is None:
         return None
-    identity, planned = _identity(index, collection, ref)
+    identity, planned = _identity(index, collection, ref, index.info(ref))
     first = StepReport(step_id=planned[0], order=0, name=planned[0], outcome=NOT_RUN)
     return PhaseReport(identity, first, "crash", planned)
 
 
 def _identity(
-    index: GroupIndex, collection: list[str], ref: StepRef
+    index: GroupIndex, collection: list[str], ref: StepRef, info: GroupInfo
 ) -> tuple[GroupIdentity, list[str]]:
-    """The group's identity, read from its case file, and its steps in this collection."""
-    info = index.info(ref)
+    """The group's identity, from its case file (``info``), and its steps in this collection."""
     group = info.group
     prefix = ref.scope + "::"
     planned = [n[len(prefix) :] for n in collection if n.startswith(prefix)]
